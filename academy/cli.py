@@ -1,0 +1,96 @@
+"""Command-line tasks: ``flask --app academy <group> <command>``."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from academy.auth import services as accounts
+from academy.auth.models import Role, User
+from academy.auth.passwords import password_problems, verify_password
+from academy.cohorts import services as cohorts
+from academy.cohorts.models import Cohort
+from academy.extensions import db
+
+DEMO_COHORT = "Rossendale demo cohort"
+DEMO_ACCOUNTS = [
+    # (role, e-mail, full name, password): printed by `demo load` for a first log-in.
+    (Role.ADMIN, "admin@academy.example.com", "Alex Admin", "demo-admin-pendle-hill"),
+    (Role.TUTOR, "tutor@academy.example.com", "Tara Tutor", "demo-tutor-pendle-hill"),
+    (Role.TRAINEE, "trainee1@academy.example.com", "Sam Trainee", "demo-trainee-one-pendle"),
+    (Role.TRAINEE, "trainee2@academy.example.com", "Priya Trainee", "demo-trainee-two-pendle"),
+]
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_group)
+    app.cli.add_command(demo_group)
+
+
+@click.group("users", help="Create and manage accounts.")
+def users_group():
+    pass
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True, help="Full name as on certificates.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.TRAINEE.value)
+@click.password_option(help="Prompted for, hidden, when not given.")
+def create_user_command(email: str, full_name: str, role: str, password: str):
+    """Create an account (for example the first administrator)."""
+    problems = password_problems(password, email=email, full_name=full_name)
+    if problems:
+        raise click.BadParameter(problems[0], param_hint="password")
+    try:
+        user = accounts.create_user(email, full_name, password, Role(role))
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@click.group("demo", help="Demo accounts and data for trying the academy.")
+def demo_group():
+    pass
+
+
+@demo_group.command("load")
+def load_demo_command():
+    """Create the demo accounts and cohort if the database has no users; print the log-ins."""
+    has_users = db.session.scalar(sa.select(sa.func.count(User.id))) > 0
+    if not has_users:
+        created = {}
+        for role, email, name, password in DEMO_ACCOUNTS:
+            created[role, email] = accounts.create_user(email, name, password, role)
+        tutor = created[Role.TUTOR, "tutor@academy.example.com"]
+        cohort = cohorts.create_cohort(
+            DEMO_COHORT, "Demo cohort for trying the academy.", lead_tutor=tutor
+        )
+        for (role, email), _user in created.items():
+            if role == Role.TRAINEE:
+                cohorts.add_trainee(cohort, email)
+        admin = created[Role.ADMIN, "admin@academy.example.com"]
+        cohorts.create_invite(cohort, admin, valid_days=None, max_uses=None)
+        db.session.commit()
+        click.echo("Created the demo accounts and cohort.")
+    _print_demo_logins()
+
+
+def _print_demo_logins() -> None:
+    click.echo("\nDemo log-ins for http://127.0.0.1:5000/auth/login")
+    for role, email, _name, password in DEMO_ACCOUNTS:
+        user = accounts.find_user_by_email(email)
+        if user is None:
+            continue
+        shown = password if verify_password(user.password_hash, password) else "(changed since)"
+        click.echo(f"  {role.label:<13} {email:<32} {shown}")
+    cohort = db.session.scalar(sa.select(Cohort).where(Cohort.name == DEMO_COHORT))
+    if cohort is not None:
+        for invite in cohort.invite_codes:
+            if invite.revoked_at is None:
+                click.echo(f"  Invite code for registering a new trainee: "
+                           f"{cohorts.format_code(invite.code)}")
+                break
+    click.echo("")

@@ -1,0 +1,7 @@
+"""Every model in one import, so Alembic and the relationships see all tables."""
+
+from academy.auth.models import Role, User
+from academy.cohorts.models import Cohort, CohortMembership, InviteCode
+from academy.mail.models import OutboxMessage
+
+__all__ = ["Cohort", "CohortMembership", "InviteCode", "OutboxMessage", "Role", "User"]

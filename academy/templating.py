@@ -1,0 +1,43 @@
+"""Helpers every template can use: the navigation for the current role, dates, roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import request, url_for
+from flask_login import current_user
+
+from academy.auth.models import Role
+from academy.clock import now
+
+# (label, endpoint, roles allowed); the menu shows an entry only to roles that may use it.
+NAVIGATION = [
+    ("Home", "main.home", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
+    ("Users", "admin.users", (Role.ADMIN,)),
+    ("Cohorts", "admin.cohort_list", (Role.ADMIN,)),
+]
+
+
+def navigation() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for label, endpoint, roles in NAVIGATION:
+        if current_user.has_role(*roles):
+            items.append(
+                {"label": label, "url": url_for(endpoint), "current": request.endpoint == endpoint}
+            )
+    return items
+
+
+def format_datetime(value: datetime | None, with_time: bool = True) -> str:
+    if value is None:
+        return "—"
+    return value.strftime("%-d %b %Y, %H:%M UTC" if with_time else "%-d %b %Y")
+
+
+def register_template_helpers(app) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(navigation=navigation, Role=Role, now=now)
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = lambda v: format_datetime(v, with_time=False)
