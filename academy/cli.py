@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask.cli import AppGroup
 
 from academy.auth import services as accounts
 from academy.auth.models import Role, User
@@ -28,7 +29,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_group)
 
 
-@click.group("users", help="Create and manage accounts.")
+@click.group("users", cls=AppGroup, help="Create and manage accounts.")
 def users_group():
     pass
 
@@ -51,7 +52,7 @@ def create_user_command(email: str, full_name: str, role: str, password: str):
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
-@click.group("demo", help="Demo accounts and data for trying the academy.")
+@click.group("demo", cls=AppGroup, help="Demo accounts and data for trying the academy.")
 def demo_group():
     pass
 
@@ -90,7 +91,9 @@ def _print_demo_logins() -> None:
     if cohort is not None:
         for invite in cohort.invite_codes:
             if invite.revoked_at is None:
-                click.echo(f"  Invite code for registering a new trainee: "
-                           f"{cohorts.format_code(invite.code)}")
+                click.echo(
+                    f"  Invite code for registering a new trainee: "
+                    f"{cohorts.format_code(invite.code)}"
+                )
                 break
     click.echo("")

@@ -122,7 +122,9 @@ def refuse_unsafe(config: dict) -> None:
     problems = []
     key = config.get("SECRET_KEY") or ""
     if len(key) < 32:
-        problems.append("ACADEMY_SECRET_KEY must be set to a random value of at least 32 characters")
+        problems.append(
+            "ACADEMY_SECRET_KEY must be set to a random value of at least 32 characters"
+        )
     if config.get("DEBUG"):
         problems.append("ACADEMY_DEBUG must be off in production")
     if problems:

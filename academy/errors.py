@@ -11,18 +11,29 @@ from academy.extensions import db
 from academy.security.events import security_event
 
 MESSAGES = {
-    400: ("Something in that request was not right",
-          "The page could not use what was sent. Go back, check the form and try again."),
-    403: ("You do not have access to this page",
-          "Your account's role does not allow this. If you think it should, ask an administrator."),
-    404: ("Page not found", "There is nothing at this address. Check the link or go to your home page."),
+    400: (
+        "Something in that request was not right",
+        "The page could not use what was sent. Go back, check the form and try again.",
+    ),
+    403: (
+        "You do not have access to this page",
+        "Your account's role does not allow this. If you think it should, ask an administrator.",
+    ),
+    404: (
+        "Page not found",
+        "There is nothing at this address. Check the link or go to your home page.",
+    ),
     405: ("That action is not allowed here", "This address cannot be used in that way."),
     413: ("That upload is too large", "Choose a smaller file and try again."),
     429: ("Too many attempts", "Please wait a minute before trying again."),
-    500: ("Something went wrong on our side",
-          "The error has been logged. Nothing you saved earlier is lost; please try again."),
-    503: ("The academy is briefly unavailable",
-          "The database is not answering. Your saved work is safe; please try again shortly."),
+    500: (
+        "Something went wrong on our side",
+        "The error has been logged. Nothing you saved earlier is lost; please try again.",
+    ),
+    503: (
+        "The academy is briefly unavailable",
+        "The database is not answering. Your saved work is safe; please try again shortly.",
+    ),
 }
 
 
@@ -30,23 +41,29 @@ def _render(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return jsonify(error=title, detail=detail or message), code
-    return render_template("errors/error.html", code=code, title=title, message=message,
-                           detail=detail), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=message, detail=detail
+    ), code
 
 
 def register_error_handlers(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         security_event("csrf_rejected", path=request.path, reason=error.description)
-        return _render(400, "The form had expired or was not sent from this site. "
-                            "Reload the page and try again; anything you typed may need re-entering.")
+        return _render(
+            400,
+            "The form had expired or was not sent from this site. "
+            "Reload the page and try again; anything you typed may need re-entering.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code in MESSAGES:
             detail = error.description if error.code in (400, 429) else None
             if error.code == 429:
-                detail = "Too many attempts from your connection. Please wait a minute and try again."
+                detail = (
+                    "Too many attempts from your connection. Please wait a minute and try again."
+                )
             return _render(error.code, detail)
         return error
 

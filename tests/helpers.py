@@ -40,3 +40,8 @@ def logout(client):
 
 def text(response) -> str:
     return response.get_data(as_text=True)
+
+
+def signed_in(client) -> bool:
+    """Whether the client's session is logged in, judged by the page as a person would."""
+    return "Log out" in text(client.get("/"))

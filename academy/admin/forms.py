@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from academy.auth.forms import email_field
 from academy.auth.models import Role
 
-ROLE_CHOICES = [(role.value, role.label) for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 
 
 class UserSearchForm(FlaskForm):
@@ -19,10 +20,16 @@ class UserSearchForm(FlaskForm):
         csrf = False
 
     q = StringField("Name or e-mail", validators=[Optional(), Length(max=100)])
-    role = SelectField("Role", choices=[("", "Any role"), *ROLE_CHOICES], validators=[Optional()])
+    role = SelectField(
+        "Role", choices=[SelectChoice("", "Any role"), *ROLE_CHOICES], validators=[Optional()]
+    )
     status = SelectField(
         "Status",
-        choices=[("", "Any"), ("active", "Active"), ("inactive", "Deactivated")],
+        choices=[
+            SelectChoice("", "Any"),
+            SelectChoice("active", "Active"),
+            SelectChoice("inactive", "Deactivated"),
+        ],
         validators=[Optional()],
     )
 

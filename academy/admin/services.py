@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from wtforms.fields import SelectChoice
 
 from academy.auth.models import Role, User
 from academy.extensions import db
@@ -32,13 +33,15 @@ def search_users(q: str = "", role: str = "", status: str = "", page: int = 1):
     )
 
 
-def staff_choices() -> list[tuple[str, str]]:
+def staff_choices() -> list[SelectChoice]:
     tutors = db.session.scalars(
         sa.select(User)
         .where(User.role.in_([Role.TUTOR, Role.ADMIN]), User.active.is_(True))
         .order_by(User.full_name)
     )
-    return [("", "No lead tutor yet")] + [(str(u.id), f"{u.full_name} ({u.email})") for u in tutors]
+    return [SelectChoice("", "No lead tutor yet")] + [
+        SelectChoice(str(u.id), f"{u.full_name} ({u.email})") for u in tutors
+    ]
 
 
 def counts_by_role() -> dict[str, int]:

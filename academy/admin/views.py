@@ -47,7 +47,9 @@ def create_user():
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                form.email.data, form.full_name.data, secrets.token_urlsafe(32),
+                form.email.data,
+                form.full_name.data,
+                secrets.token_urlsafe(32),
                 Role(form.role.data),
             )
         except accounts.AccountError as error:
@@ -64,8 +66,10 @@ def create_user():
             )
             db.session.commit()
             security_event("user_created", target_user_id=user.id, role=user.role.value)
-            flash(f"Account created for {user.full_name}; a link to set a password was sent.",
-                  "success")
+            flash(
+                f"Account created for {user.full_name}; a link to set a password was sent.",
+                "success",
+            )
             return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/create_user.html", form=form)
 
@@ -125,7 +129,8 @@ def set_active(user_id: int):
         db.session.commit()
         security_event("reactivated" if make_active else "deactivated", target_user_id=user.id)
         flash(
-            f"{user.full_name} can log in again." if make_active
+            f"{user.full_name} can log in again."
+            if make_active
             else f"{user.full_name} is deactivated; their records are kept.",
             "success",
         )
@@ -151,7 +156,9 @@ def cohort_list():
             return redirect(url_for("admin.cohort_detail", cohort_id=cohort.id))
     count = sa.func.count(CohortMembership.id)
     rows = db.session.execute(
-        sa.select(Cohort, count).outerjoin(CohortMembership).group_by(Cohort.id)
+        sa.select(Cohort, count)
+        .outerjoin(CohortMembership)
+        .group_by(Cohort.id)
         .order_by(Cohort.created_at.desc())
     ).all()
     return render_template("admin/cohorts.html", form=form, rows=rows)

@@ -8,6 +8,11 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 from academy.auth.passwords import MAX_LENGTH, password_problems
 
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 EMAIL_MESSAGE = "Enter an e-mail address such as name@example.co.uk."
 
 
@@ -19,6 +24,7 @@ def email_field(label: str = "E-mail address") -> EmailField:
             Length(max=254, message="An e-mail address has at most 254 characters."),
             Email(EMAIL_MESSAGE, check_deliverability=False),
         ],
+        filters=[_strip],
         render_kw={"autocomplete": "email"},
     )
 
@@ -75,6 +81,7 @@ class RegistrationForm(StrongPasswordMixin, FlaskForm):
             Length(max=120, message="A name has at most 120 characters."),
         ],
         description="As it should appear on your certificates.",
+        filters=[_strip],
         render_kw={"autocomplete": "name"},
     )
     email = email_field()

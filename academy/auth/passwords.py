@@ -39,12 +39,15 @@ def needs_rehash(password_hash: str) -> bool:
 def password_problems(password: str, *, email: str = "", full_name: str = "") -> list[str]:
     """Explain what is wrong with a proposed password; an empty list means it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return [f"Use at least {MIN_LENGTH} characters (a short phrase of several words works well)."]
+        return [
+            f"Use at least {MIN_LENGTH} characters (a short phrase of several words works well)."
+        ]
     if len(password) > MAX_LENGTH:
         return [f"Use at most {MAX_LENGTH} characters."]
     personal = [part for part in (email, email.split("@")[0], full_name) if part]
     result = zxcvbn(password[:100], user_inputs=personal)
     if result["score"] < 2:
         warning = result["feedback"].get("warning") or "This password is too easy to guess."
-        return [f"{warning.rstrip('.')}. Choose something less common, such as a phrase of several words."]
+        advice = "Choose something less common, such as a phrase of several words."
+        return [f"{warning.rstrip('.')}. {advice}"]
     return []

@@ -71,7 +71,9 @@ def check_session_lifetime():
         idle = timedelta(minutes=config["SESSION_IDLE_MINUTES"])
         absolute = timedelta(hours=config["SESSION_ABSOLUTE_HOURS"])
     if sessions_expired(
-        _parse(session.get("login_at")), _parse(session.get("seen_at")), idle=idle,
+        _parse(session.get("login_at")),
+        _parse(session.get("seen_at")),
+        idle=idle,
         absolute=absolute,
     ):
         logout_user()

@@ -7,20 +7,30 @@ password changes the fingerprint no longer matches, so each link works once.
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
+from academy import clock
 from academy.auth.models import User
 from academy.extensions import db
 
 SALT = "academy.password-reset"
 
 
+class _ClockSigner(TimestampSigner):
+    """Read the time from academy.clock, so expiry follows the same clock as everything else."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().replace(tzinfo=UTC).timestamp())
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(
         current_app.config["SECRET_KEY"],
         salt=SALT,
+        signer=_ClockSigner,
         signer_kwargs={"digest_method": hashlib.sha256},
     )
 
