@@ -61,9 +61,10 @@ def _register_blueprints(app: Flask) -> None:
     from academy.admin.views import bp as admin_bp
     from academy.auth.access import public
     from academy.auth.views import bp as auth_bp
+    from academy.catalogue.views import bp as catalogue_bp
     from academy.main.views import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, catalogue_bp):
         app.register_blueprint(blueprint)
     public(app.view_functions["static"])
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
 from flask import Flask
@@ -27,6 +29,7 @@ DEMO_ACCOUNTS = [
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(demo_group)
+    app.cli.add_command(content_group)
 
 
 @click.group("users", cls=AppGroup, help="Create and manage accounts.")
@@ -97,3 +100,57 @@ def _print_demo_logins() -> None:
                 )
                 break
     click.echo("")
+
+
+@click.group("content", cls=AppGroup, help="Course and quiz content from the files.")
+def content_group():
+    pass
+
+
+@content_group.command("load")
+@click.option(
+    "--courses",
+    "courses_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder of modules (default: the configured courses/).",
+)
+def load_content_command(courses_dir: str | None):
+    """Validate every content file and load them; on any mistake, load nothing."""
+    from flask import current_app
+
+    from academy.catalogue.loader import load_courses
+    from academy.contentfiles import ContentInvalid
+
+    folder = Path(courses_dir or current_app.config["COURSES_DIR"])
+    try:
+        report = load_courses(folder)
+    except ContentInvalid as invalid:
+        db.session.rollback()
+        for error in invalid.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(
+            f"{len(invalid.errors)} mistake(s) in the content files; nothing was loaded."
+        ) from invalid
+    db.session.commit()
+    click.echo(f"Courses loaded from {folder}: {report}.")
+
+
+@content_group.command("stats")
+@click.option("--courses", "courses_dir", type=click.Path(file_okay=False), default=None)
+def content_stats_command(courses_dir: str | None):
+    """Print each module's lessons, words and cited sources (for reviewing the course)."""
+    from flask import current_app
+
+    from academy.catalogue.loader import parse_courses
+    from academy.markdown import plain_text
+
+    modules = parse_courses(Path(courses_dir or current_app.config["COURSES_DIR"]))
+    click.echo(f"{'module':<28}{'lessons':>8}{'words':>8}{'sources':>9}{'CPD h':>7}")
+    for module in modules:
+        words = sum(len(plain_text(lesson.body).split()) for lesson in module.lessons)
+        cited = {key for lesson in module.lessons for key in lesson.reference_keys}
+        click.echo(
+            f"{module.slug:<28}{len(module.lessons):>8}{words:>8}{len(cited):>9}"
+            f"{module.cpd_hours:>7}"
+        )

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 ENV_PREFIX = "ACADEMY_"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class UnsafeConfiguration(RuntimeError):
@@ -85,8 +86,8 @@ def build_config(profile: str | None, instance_path: str) -> dict:
         "MAIL_PRINT_OUTBOX": _env_bool("MAIL_PRINT_OUTBOX", not production),
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         "HSTS": production,
-        "COURSES_DIR": _env("COURSES_DIR", str(Path(instance_path).parent / "courses")),
-        "QUIZZES_DIR": _env("QUIZZES_DIR", str(Path(instance_path).parent / "quizzes")),
+        "COURSES_DIR": _env("COURSES_DIR", str(PROJECT_ROOT / "courses")),
+        "QUIZZES_DIR": _env("QUIZZES_DIR", str(PROJECT_ROOT / "quizzes")),
     }
 
     if profile == "testing":

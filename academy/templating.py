@@ -13,6 +13,9 @@ from academy.clock import now
 # (label, endpoint, roles allowed); the menu shows an entry only to roles that may use it.
 NAVIGATION = [
     ("Home", "main.home", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
+    ("Modules", "catalogue.catalogue", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
+    ("My progress", "catalogue.my_progress", (Role.TRAINEE,)),
+    ("Search", "catalogue.search", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
     ("Users", "admin.users", (Role.ADMIN,)),
     ("Cohorts", "admin.cohort_list", (Role.ADMIN,)),
 ]

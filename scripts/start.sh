@@ -3,5 +3,6 @@
 source "$(dirname "$0")/_venv.sh"
 export FLASK_APP=academy
 flask db upgrade
+flask content load
 flask demo load
 exec flask run --host 127.0.0.1 --port "${PORT:-5000}"

@@ -8,6 +8,7 @@ from flask_login import current_user
 from academy.admin.services import counts_by_role
 from academy.auth.access import public
 from academy.auth.models import Role
+from academy.catalogue import services as reading
 from academy.cohorts import services as cohorts
 
 bp = Blueprint("main", __name__)
@@ -21,6 +22,8 @@ def home():
     context = {}
     if current_user.role == Role.TRAINEE:
         context["my_cohorts"] = cohorts.cohorts_of_trainee(current_user)
+        context["progress"] = reading.progress_for(current_user)
+        context["next_lesson"] = reading.next_unread(current_user)
     else:
         context["led_cohorts"] = cohorts.cohorts_led_by(current_user)
     if current_user.role == Role.ADMIN:

@@ -1,0 +1,307 @@
+"""Reading the catalogue and recording progress: plain functions over the session.
+
+Each page's data comes from a fixed number of queries, whatever the number of modules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from academy.auth.models import Role, User
+from academy.catalogue.models import Lesson, LessonRead, Module, ModuleCompletion
+from academy.extensions import db
+
+
+@dataclass
+class ModuleProgress:
+    module: Module
+    lessons_total: int
+    lessons_read: int
+    completed_at: datetime | None
+    missing_prerequisites: list[Module] = field(default_factory=list)
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.missing_prerequisites)
+
+    @property
+    def percent(self) -> int:
+        if self.completed_at:
+            return 100
+        return round(100 * self.lessons_read / self.lessons_total) if self.lessons_total else 0
+
+    @property
+    def status(self) -> str:
+        if self.completed_at:
+            return "Completed"
+        if self.locked:
+            return "Locked"
+        return "In progress" if self.lessons_read else "Not started"
+
+
+def lesson_totals() -> dict[int, int]:
+    """The number of live lessons in each module, by module id."""
+    return dict(
+        db.session.execute(
+            sa.select(Lesson.module_id, sa.func.count(Lesson.id))
+            .where(Lesson.retired_at.is_(None))
+            .group_by(Lesson.module_id)
+        ).all()
+    )
+
+
+def live_modules() -> list[Module]:
+    return list(
+        db.session.scalars(
+            sa.select(Module)
+            .where(Module.retired_at.is_(None))
+            .order_by(Module.position, Module.slug)
+        )
+    )
+
+
+def progress_for(user: User) -> list[ModuleProgress]:
+    """Every live module with the user's reading progress, completion and locks (4 queries)."""
+    modules = live_modules()
+    totals = lesson_totals()
+    reads = dict(
+        db.session.execute(
+            sa.select(Lesson.module_id, sa.func.count(LessonRead.id))
+            .join(LessonRead, LessonRead.lesson_id == Lesson.id)
+            .where(LessonRead.user_id == user.id, Lesson.retired_at.is_(None))
+            .group_by(Lesson.module_id)
+        ).all()
+    )
+    completions = dict(
+        db.session.execute(
+            sa.select(ModuleCompletion.module_id, ModuleCompletion.completed_at).where(
+                ModuleCompletion.user_id == user.id
+            )
+        ).all()
+    )
+    by_slug = {m.slug: m for m in modules}
+    completed_slugs = {m.slug for m in modules if m.id in completions}
+    result = []
+    for module in modules:
+        missing = []
+        if user.role == Role.TRAINEE:
+            missing = [
+                by_slug[slug]
+                for slug in module.prerequisites
+                if slug in by_slug and slug not in completed_slugs
+            ]
+        result.append(
+            ModuleProgress(
+                module=module,
+                lessons_total=totals.get(module.id, 0),
+                lessons_read=reads.get(module.id, 0),
+                completed_at=completions.get(module.id),
+                missing_prerequisites=missing,
+            )
+        )
+    return result
+
+
+def module_progress(user: User, slug: str) -> ModuleProgress | None:
+    return next((p for p in progress_for(user) if p.module.slug == slug), None)
+
+
+def read_times(user: User, module: Module) -> dict[int, datetime]:
+    """When the user read each lesson of the module, by lesson id."""
+    return dict(
+        db.session.execute(
+            sa.select(LessonRead.lesson_id, LessonRead.read_at)
+            .join(Lesson, Lesson.id == LessonRead.lesson_id)
+            .where(LessonRead.user_id == user.id, Lesson.module_id == module.id)
+        ).all()
+    )
+
+
+def find_lesson(module: Module, slug: str) -> Lesson | None:
+    return next((lesson for lesson in module.live_lessons if lesson.slug == slug), None)
+
+
+def neighbours(module: Module, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    lessons = module.live_lessons
+    index = lessons.index(lesson)
+    return (
+        lessons[index - 1] if index > 0 else None,
+        lessons[index + 1] if index + 1 < len(lessons) else None,
+    )
+
+
+def next_unread(user: User) -> Lesson | None:
+    """The first unread lesson of the first unlocked, unfinished module: what to do next."""
+    for progress in progress_for(user):
+        if progress.completed_at or progress.locked:
+            continue
+        read = read_times(user, progress.module)
+        for lesson in progress.module.live_lessons:
+            if lesson.id not in read:
+                return lesson
+    return None
+
+
+def mark_read(user: User, lesson: Lesson) -> tuple[bool, bool]:
+    """Record that the user read the lesson; return (newly read, module newly completed).
+
+    Safe to repeat and to race: the unique constraint keeps one record, the first time.
+    """
+    newly_read = _insert_once(LessonRead(user_id=user.id, lesson_id=lesson.id))
+    return newly_read, update_completion(user, lesson.module)
+
+
+def update_completion(user: User, module: Module) -> bool:
+    """Record the module as completed once its completion rule is met; True if newly so."""
+    if module.completion_rule != "all_lessons":
+        return False
+    live_ids = {lesson.id for lesson in module.live_lessons}
+    read_ids = set(read_times(user, module))
+    if not live_ids or not live_ids <= read_ids:
+        return False
+    return _insert_once(ModuleCompletion(user_id=user.id, module_id=module.id))
+
+
+def _insert_once(record) -> bool:
+    """Insert a row guarded by a unique constraint; False if it was already there."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+        return True
+    except IntegrityError:
+        return False
+
+
+@dataclass
+class SearchHit:
+    lesson: Lesson
+    score: int
+    snippet_before: str
+    snippet_match: str
+    snippet_after: str
+
+
+MAX_TERMS = 8
+
+
+def search_terms(query: str) -> list[str]:
+    words = re.findall(r"[\w\-']+", query.lower())
+    return [w for w in dict.fromkeys(words) if len(w) >= 2][:MAX_TERMS]
+
+
+def search(query: str, limit: int = 30) -> list[SearchHit]:
+    """Lessons matching every word, ranked: a title match counts ten times a body mention.
+
+    Plain SQL that SQLite and PostgreSQL both run: occurrences are counted with
+    length/replace, and body mentions are capped so a long lesson does not swamp a title.
+    """
+    terms = search_terms(query)
+    if not terms:
+        return []
+    title = sa.func.lower(Lesson.title)
+    body = sa.func.lower(Lesson.body_text)
+    score = sa.literal(0)
+    conditions = []
+    for term in terms:
+        pattern = f"%{_escape_like(term)}%"
+        in_title = title.like(pattern, escape="\\")
+        in_body = body.like(pattern, escape="\\")
+        conditions.append(sa.or_(in_title, in_body))
+        occurrences = (
+            sa.func.length(body) - sa.func.length(sa.func.replace(body, term, ""))
+        ) / len(term)
+        score = (
+            score
+            + sa.case((in_title, 10), else_=0)
+            + sa.case((occurrences > 5, 5), else_=occurrences)
+        )
+    rows = db.session.execute(
+        sa.select(Lesson, score.label("score"))
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Lesson.retired_at.is_(None), Module.retired_at.is_(None), *conditions)
+        .order_by(sa.desc("score"), Module.position, Lesson.position)
+        .limit(limit)
+    ).all()
+    return [_hit(lesson, int(score), terms) for lesson, score in rows]
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _hit(lesson: Lesson, score: int, terms: list[str]) -> SearchHit:
+    text = lesson.body_text
+    lowered = text.lower()
+    position, term = min(
+        ((lowered.find(t), t) for t in terms if lowered.find(t) >= 0), default=(-1, "")
+    )
+    if position < 0:
+        return SearchHit(lesson, score, text[:200], "", "")
+    start = max(0, position - 90)
+    end = position + len(term)
+    return SearchHit(
+        lesson,
+        score,
+        ("…" if start else "") + text[start:position],
+        text[position:end],
+        text[end : end + 110] + ("…" if end + 110 < len(text) else ""),
+    )
+
+
+def trainees_in_cohort(cohort_id: int) -> list[User]:
+    from academy.cohorts.models import CohortMembership
+
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(CohortMembership, CohortMembership.user_id == User.id)
+            .where(CohortMembership.cohort_id == cohort_id)
+            .order_by(User.full_name)
+        )
+    )
+
+
+@dataclass
+class CohortProgress:
+    modules: list[Module]
+    totals: dict[int, int]
+    rows: list[tuple[User, dict[int, tuple[int, bool]]]]
+
+
+def cohort_progress(cohort_id: int) -> CohortProgress:
+    """For a cohort: each trainee's (lessons read, completed) per module, in five queries."""
+    from academy.cohorts.models import CohortMembership
+
+    modules = live_modules()
+    trainees = trainees_in_cohort(cohort_id)
+    member_ids = sa.select(CohortMembership.user_id).where(CohortMembership.cohort_id == cohort_id)
+    reads = db.session.execute(
+        sa.select(LessonRead.user_id, Lesson.module_id, sa.func.count(LessonRead.id))
+        .join(Lesson, Lesson.id == LessonRead.lesson_id)
+        .where(LessonRead.user_id.in_(member_ids), Lesson.retired_at.is_(None))
+        .group_by(LessonRead.user_id, Lesson.module_id)
+    ).all()
+    done = set(
+        db.session.execute(
+            sa.select(ModuleCompletion.user_id, ModuleCompletion.module_id).where(
+                ModuleCompletion.user_id.in_(member_ids)
+            )
+        ).all()
+    )
+    counts = {(user_id, module_id): n for user_id, module_id, n in reads}
+    rows = [
+        (
+            trainee,
+            {
+                m.id: (counts.get((trainee.id, m.id), 0), (trainee.id, m.id) in done)
+                for m in modules
+            },
+        )
+        for trainee in trainees
+    ]
+    return CohortProgress(modules, lesson_totals(), rows)
