@@ -1,0 +1,93 @@
+"""Ready-made parameter sets for the simulator page, each teaching one point."""
+
+from __future__ import annotations
+
+PRESETS: dict[str, dict] = {
+    "carbon_type_2": {
+        "title": "Typical carbon SMP on type II skin",
+        "teaches": "Q-switched 1064 nm at a modest fluence: safe, 20-40% fading per session.",
+        "params": {
+            "wavelength_nm": 1064,
+            "pulse_duration_ns": 6,
+            "fluence_j_cm2": 3.5,
+            "spot_diameter_mm": 4,
+            "beam_profile": "flat_top",
+            "repetition_rate_hz": 5,
+            "passes": 1,
+            "sessions": 6,
+            "interval_weeks": 6,
+            "fitzpatrick_type": 2,
+            "pigment_type": "carbon",
+            "pigment_depth_mm": 0.7,
+            "pigment_density": "moderate",
+            "pigment_age_years": 4,
+            "layered": False,
+        },
+    },
+    "carbon_type_5": {
+        "title": "The same client on type V skin",
+        "teaches": "More epidermal melanin: lower fluence, larger spot and longer intervals "
+        "at 1064 nm; try 532 nm to see why it is avoided.",
+        "params": {
+            "wavelength_nm": 1064,
+            "pulse_duration_ns": 6,
+            "fluence_j_cm2": 2.5,
+            "spot_diameter_mm": 5,
+            "beam_profile": "flat_top",
+            "repetition_rate_hz": 5,
+            "passes": 1,
+            "sessions": 7,
+            "interval_weeks": 8,
+            "fitzpatrick_type": 5,
+            "pigment_type": "carbon",
+            "pigment_depth_mm": 0.7,
+            "pigment_density": "moderate",
+            "pigment_age_years": 4,
+            "layered": False,
+        },
+    },
+    "picosecond": {
+        "title": "A picosecond device",
+        "teaches": "A 450 ps pulse is stress-confined for micrometre clusters and fragments "
+        "pigment at about half the fluence of a nanosecond pulse.",
+        "params": {
+            "wavelength_nm": 1064,
+            "pulse_duration_ns": 0.45,
+            "fluence_j_cm2": 2,
+            "spot_diameter_mm": 4,
+            "beam_profile": "flat_top",
+            "repetition_rate_hz": 5,
+            "passes": 1,
+            "sessions": 5,
+            "interval_weeks": 6,
+            "fitzpatrick_type": 2,
+            "pigment_type": "carbon",
+            "pigment_depth_mm": 0.7,
+            "pigment_density": "moderate",
+            "pigment_age_years": 4,
+            "layered": False,
+        },
+    },
+    "iron_oxide_shift": {
+        "title": "An iron-oxide colour shift",
+        "teaches": "Older iron-oxide SMP turned warm: 532 nm targets it, but test a patch "
+        "first for paradoxical darkening.",
+        "params": {
+            "wavelength_nm": 532,
+            "pulse_duration_ns": 6,
+            "fluence_j_cm2": 1.5,
+            "spot_diameter_mm": 3,
+            "beam_profile": "flat_top",
+            "repetition_rate_hz": 2,
+            "passes": 1,
+            "sessions": 6,
+            "interval_weeks": 8,
+            "fitzpatrick_type": 2,
+            "pigment_type": "iron_oxide",
+            "pigment_depth_mm": 0.6,
+            "pigment_density": "light",
+            "pigment_age_years": 9,
+            "layered": False,
+        },
+    },
+}
