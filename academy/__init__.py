@@ -63,8 +63,9 @@ def _register_blueprints(app: Flask) -> None:
     from academy.auth.views import bp as auth_bp
     from academy.catalogue.views import bp as catalogue_bp
     from academy.main.views import bp as main_bp
+    from academy.quizzes.views import bp as quizzes_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, catalogue_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, catalogue_bp, quizzes_bp):
         app.register_blueprint(blueprint)
     public(app.view_functions["static"])
 

@@ -115,16 +115,24 @@ def content_group():
     default=None,
     help="Folder of modules (default: the configured courses/).",
 )
-def load_content_command(courses_dir: str | None):
+@click.option(
+    "--quizzes",
+    "quizzes_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder of banks and quiz definitions (default: the configured quizzes/).",
+)
+def load_content_command(courses_dir: str | None, quizzes_dir: str | None):
     """Validate every content file and load them; on any mistake, load nothing."""
     from flask import current_app
 
-    from academy.catalogue.loader import load_courses
+    from academy.content import load_content
     from academy.contentfiles import ContentInvalid
 
     folder = Path(courses_dir or current_app.config["COURSES_DIR"])
+    quiz_folder = Path(quizzes_dir or current_app.config["QUIZZES_DIR"])
     try:
-        report = load_courses(folder)
+        report = load_content(folder, quiz_folder)
     except ContentInvalid as invalid:
         db.session.rollback()
         for error in invalid.errors:
@@ -133,7 +141,7 @@ def load_content_command(courses_dir: str | None):
             f"{len(invalid.errors)} mistake(s) in the content files; nothing was loaded."
         ) from invalid
     db.session.commit()
-    click.echo(f"Courses loaded from {folder}: {report}.")
+    click.echo(f"Loaded {folder} and {quiz_folder}: {report}.")
 
 
 @content_group.command("stats")

@@ -6,11 +6,14 @@ straight to it. ``LineMap`` remembers where each value of a YAML document starte
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True, order=True)
@@ -121,3 +124,79 @@ def parse_front_matter(path: Path, display: str) -> MarkdownFile:
     blank = next((i for i, line in enumerate(rest) if line.strip()), len(rest))
     body = "\n".join(rest[blank:]).rstrip("\n") + "\n"
     return MarkdownFile(meta, lines, body, end + 2 + blank)
+
+
+class FieldChecker:
+    """Collects the mistakes in one file's values instead of stopping at the first."""
+
+    def __init__(
+        self, file: str, data: dict, lines: LineMap, errors: list[ContentError], base: tuple = ()
+    ):
+        self.file, self.data, self.lines, self.errors, self.base = file, data, lines, errors, base
+
+    def error(self, reason: str, *path) -> None:
+        self.errors.append(ContentError(self.file, self.lines.line(*self.base, *path), reason))
+
+    def child(self, data: dict, *path) -> FieldChecker:
+        """A checker for a mapping nested at ``path`` (a question inside a pool, say)."""
+        return FieldChecker(self.file, data, self.lines, self.errors, (*self.base, *path))
+
+    def fields(self, allowed: set[str], required: set[str]) -> None:
+        for name in sorted(set(self.data) - allowed):
+            self.error(f"unknown field '{name}' (allowed: {', '.join(sorted(allowed))})", name)
+        for name in sorted(required - set(self.data)):
+            self.error(f"missing field '{name}'")
+
+    def text(self, name: str, max_length: int = 10_000) -> str:
+        value = self.data.get(name)
+        if name not in self.data:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.error(f"'{name}' must be non-empty text", name)
+            return ""
+        if len(value) > max_length:
+            self.error(f"'{name}' is longer than {max_length} characters", name)
+        return value.strip()
+
+    def slug(self, name: str = "slug") -> str:
+        value = self.text(name, 80)
+        if value and not SLUG.match(value):
+            self.error(
+                f"'{name}' must be lowercase letters, digits and hyphens, not {value!r}", name
+            )
+        return value
+
+    def number(self, name: str, *, minimum: float, maximum: float, integer: bool) -> float | None:
+        if name not in self.data:
+            return None
+        value = self.data[name]
+        kinds = (int,) if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            self.error(f"'{name}' must be {'a whole number' if integer else 'a number'}", name)
+            return None
+        if not minimum <= value <= maximum:
+            self.error(f"'{name}' must be between {minimum:g} and {maximum:g}, not {value}", name)
+            return None
+        return value
+
+    def text_list(self, name: str, *, required: bool) -> list[str]:
+        value = self.data.get(name, [])
+        if not isinstance(value, list):
+            self.error(f"'{name}' must be a list", name)
+            return []
+        if required and not value:
+            self.error(f"'{name}' must list at least one item", name)
+        good = []
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                self.error(
+                    f"item {i + 1} of '{name}' must be text; it contains ': ', which YAML reads "
+                    "as a key and value, so put the item in quotes",
+                    name,
+                    i,
+                )
+            elif not isinstance(item, str) or not item.strip():
+                self.error(f"item {i + 1} of '{name}' must be non-empty text", name, i)
+            else:
+                good.append(item.strip())
+        return good

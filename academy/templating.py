@@ -6,15 +6,19 @@ from datetime import datetime
 
 from flask import request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from academy.auth.models import Role
 from academy.clock import now
+from academy.markdown import render_markdown
 
 # (label, endpoint, roles allowed); the menu shows an entry only to roles that may use it.
 NAVIGATION = [
     ("Home", "main.home", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
     ("Modules", "catalogue.catalogue", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
     ("My progress", "catalogue.my_progress", (Role.TRAINEE,)),
+    ("Quizzes", "quizzes.quiz_list", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
+    ("Marking", "quizzes.marking_queue", (Role.TUTOR,)),
     ("Search", "catalogue.search", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
     ("Users", "admin.users", (Role.ADMIN,)),
     ("Cohorts", "admin.cohort_list", (Role.ADMIN,)),
@@ -43,4 +47,6 @@ def register_template_helpers(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(navigation=navigation, Role=Role, now=now)
     app.jinja_env.filters["datetime"] = format_datetime
+    # render_markdown sanitises with an allow-list, so its output is safe to mark as such.
+    app.jinja_env.filters["markdown"] = lambda text: Markup(render_markdown(str(text or "")))  # noqa: S704
     app.jinja_env.filters["date"] = lambda v: format_datetime(v, with_time=False)

@@ -22,15 +22,17 @@ from academy.clock import now
 from academy.contentfiles import (
     ContentError,
     ContentInvalid,
-    LineMap,
+    FieldChecker,
     parse_front_matter,
     parse_yaml,
 )
 from academy.extensions import db
 from academy.markdown import plain_text
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-COMPLETION_RULES = {"all_lessons": "Read every lesson"}
+COMPLETION_RULES = {
+    "all_lessons": "Read every lesson",
+    "all_lessons_and_quiz": "Read every lesson and pass the module quiz",
+}
 MODULE_FIELDS = {
     "slug",
     "title",
@@ -105,76 +107,6 @@ class LoadReport:
         )
 
 
-class _Checker:
-    """Collects the mistakes in one file's values instead of stopping at the first."""
-
-    def __init__(self, file: str, data: dict, lines: LineMap, errors: list[ContentError]):
-        self.file, self.data, self.lines, self.errors = file, data, lines, errors
-
-    def error(self, reason: str, *path) -> None:
-        self.errors.append(ContentError(self.file, self.lines.line(*path), reason))
-
-    def fields(self, allowed: set[str], required: set[str]) -> None:
-        for name in sorted(set(self.data) - allowed):
-            self.error(f"unknown field '{name}' (allowed: {', '.join(sorted(allowed))})", name)
-        for name in sorted(required - set(self.data)):
-            self.error(f"missing field '{name}'")
-
-    def text(self, name: str, max_length: int = 10_000) -> str:
-        value = self.data.get(name)
-        if name not in self.data:
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.error(f"'{name}' must be non-empty text", name)
-            return ""
-        if len(value) > max_length:
-            self.error(f"'{name}' is longer than {max_length} characters", name)
-        return value.strip()
-
-    def slug(self, name: str = "slug") -> str:
-        value = self.text(name, 80)
-        if value and not SLUG.match(value):
-            self.error(
-                f"'{name}' must be lowercase letters, digits and hyphens, not {value!r}", name
-            )
-        return value
-
-    def number(self, name: str, *, minimum: float, maximum: float, integer: bool) -> float | None:
-        if name not in self.data:
-            return None
-        value = self.data[name]
-        kinds = (int,) if integer else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kinds):
-            self.error(f"'{name}' must be {'a whole number' if integer else 'a number'}", name)
-            return None
-        if not minimum <= value <= maximum:
-            self.error(f"'{name}' must be between {minimum:g} and {maximum:g}, not {value}", name)
-            return None
-        return value
-
-    def text_list(self, name: str, *, required: bool) -> list[str]:
-        value = self.data.get(name, [])
-        if not isinstance(value, list):
-            self.error(f"'{name}' must be a list", name)
-            return []
-        if required and not value:
-            self.error(f"'{name}' must list at least one item", name)
-        good = []
-        for i, item in enumerate(value):
-            if isinstance(item, dict):
-                self.error(
-                    f"item {i + 1} of '{name}' must be text; it contains ': ', which YAML reads "
-                    "as a key and value, so put the item in quotes",
-                    name,
-                    i,
-                )
-            elif not isinstance(item, str) or not item.strip():
-                self.error(f"item {i + 1} of '{name}' must be non-empty text", name, i)
-            else:
-                good.append(item.strip())
-        return good
-
-
 def _hash(*parts: bytes) -> str:
     digest = hashlib.sha256()
     for part in parts:
@@ -220,7 +152,7 @@ def _parse_lesson(
     except ContentInvalid as invalid:
         errors.extend(invalid.errors)
         return None
-    check = _Checker(display, parsed.meta, parsed.lines, errors)
+    check = FieldChecker(display, parsed.meta, parsed.lines, errors)
     check.fields(LESSON_FIELDS, LESSON_REQUIRED)
     slug = check.slug()
     title = check.text("title", 200)
@@ -279,7 +211,7 @@ def _parse_module(
     if not isinstance(data, dict):
         errors.append(ContentError(display, 1, "module.yaml must be a mapping of 'field: value'"))
         return None
-    check = _Checker(display, data, lines, errors)
+    check = FieldChecker(display, data, lines, errors)
     check.fields(MODULE_FIELDS, MODULE_REQUIRED)
     slug = check.slug()
     if slug:
@@ -430,7 +362,11 @@ def _cycles(by_slug: dict[str, ParsedModule]) -> list[ContentError]:
 
 def load_courses(root: Path) -> LoadReport:
     """Validate then upsert everything under ``root`` in the current session (caller commits)."""
-    parsed = parse_courses(root)
+    return apply_courses(parse_courses(root))
+
+
+def apply_courses(parsed: list[ParsedModule]) -> LoadReport:
+    """Upsert modules and lessons that ``parse_courses`` has already validated."""
     report = LoadReport(modules=len(parsed), lessons=sum(len(m.lessons) for m in parsed))
     moment = now()
     existing = {m.slug: m for m in db.session.scalars(sa.select(Module))}

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from academy.auth.models import Role, User
+from academy.catalogue.loader import COMPLETION_RULES
 from academy.catalogue.models import Lesson, LessonRead, Module, ModuleCompletion
 from academy.extensions import db
 
@@ -156,14 +157,29 @@ def mark_read(user: User, lesson: Lesson) -> tuple[bool, bool]:
     return newly_read, update_completion(user, lesson.module)
 
 
+def module_by_slug(slug: str) -> Module | None:
+    return db.session.scalar(
+        sa.select(Module).where(Module.slug == slug, Module.retired_at.is_(None))
+    )
+
+
 def update_completion(user: User, module: Module) -> bool:
-    """Record the module as completed once its completion rule is met; True if newly so."""
-    if module.completion_rule != "all_lessons":
+    """Record the module as completed once its completion rule is met; True if newly so.
+
+    Called whenever something the rule depends on happens (a lesson read, a quiz passed),
+    and safe to call again: the completion is recorded once.
+    """
+    if module.completion_rule not in COMPLETION_RULES:
         return False
     live_ids = {lesson.id for lesson in module.live_lessons}
     read_ids = set(read_times(user, module))
     if not live_ids or not live_ids <= read_ids:
         return False
+    if module.completion_rule == "all_lessons_and_quiz":
+        from academy.quizzes.services import passed_module_quiz  # quizzes build on the reader
+
+        if not passed_module_quiz(user.id, module.slug):
+            return False
     return _insert_once(ModuleCompletion(user_id=user.id, module_id=module.id))
 
 

@@ -21,10 +21,12 @@ from flask_login import current_user
 from academy.auth.access import allow
 from academy.auth.models import Role, User
 from academy.catalogue import services
+from academy.catalogue.loader import COMPLETION_RULES
 from academy.catalogue.models import Module
 from academy.cohorts.models import Cohort
 from academy.extensions import db
 from academy.markdown import render_markdown
+from academy.quizzes import services as quizzes
 
 bp = Blueprint("catalogue", __name__, template_folder="templates")
 
@@ -52,11 +54,15 @@ def catalogue():
 @allow(*EVERYONE)
 def module(slug: str):
     progress = services.module_progress(current_user, slug) or abort(404)
+    quiz = quizzes.quiz_for_module(slug)
     return render_template(
         "catalogue/module.html",
         progress=progress,
         module=progress.module,
         read=services.read_times(current_user, progress.module),
+        quiz=quiz,
+        quiz_passed=quiz is not None and quizzes.passed_module_quiz(current_user.id, slug),
+        rule=COMPLETION_RULES.get(progress.module.completion_rule, ""),
     )
 
 

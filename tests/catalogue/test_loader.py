@@ -102,8 +102,7 @@ def test_malformed_front_matter(tree):
     (tree.root / "01-basics" / "lessons" / "01-first.md").write_text("slug: first\nNo dashes.\n")
     assert (
         "courses/01-basics/lessons/01-first.md:1: "
-        "missing front matter: the file must start with a '---' line"
-        in mistakes(tree.root)
+        "missing front matter: the file must start with a '---' line" in mistakes(tree.root)
     )
 
 

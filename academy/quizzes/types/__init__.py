@@ -1,0 +1,1 @@
+"""Question types as plugins: one file per type, registered in registry.py."""

@@ -1,0 +1,43 @@
+"""Item statistics against a small example worked by hand."""
+
+import math
+
+from academy.quizzes.statistics import distribution, item_statistics, pearson
+
+
+def test_facility_and_discrimination_match_the_hand_worked_example():
+    # Four attempts. The question (1 mark) was right in the two best attempts.
+    # Totals out of 4: 4, 3, 1, 0. Rest of the quiz: 3, 2, 1, 0.
+    # Facility = 2/4 = 50%. Deviations: q (.5,.5,-.5,-.5), rest (1.5,.5,-.5,-1.5):
+    # Sxy = 2.0, Sxx = 1.0, Syy = 5.0, so r = 2/sqrt(5) = 0.894 -> discrimination 89.4.
+    rows = [(1, 1, 4, 4), (1, 1, 3, 4), (0, 1, 1, 4), (0, 1, 0, 4)]
+    stats = item_statistics("q1", rows)
+    assert stats.attempts == 4
+    assert stats.facility == 50.0
+    assert math.isclose(stats.discrimination, 100 * 2 / math.sqrt(5))
+    assert stats.flags == []
+
+
+def test_a_question_the_weak_get_right_and_the_strong_get_wrong_is_flagged():
+    rows = [(0, 1, 3, 4), (0, 1, 3, 4), (1, 1, 1, 4), (1, 1, 2, 4)]
+    stats = item_statistics("q2", rows)
+    assert stats.discrimination < 0 and "negative discrimination" in stats.flags
+
+
+def test_everyone_right_is_flagged_as_very_easy_and_has_no_discrimination():
+    stats = item_statistics("q3", [(1, 1, 3, 4), (1, 1, 4, 4)])
+    assert stats.facility == 100 and stats.discrimination is None
+    assert "very easy" in stats.flags
+
+
+def test_no_attempts_means_no_statistics():
+    assert item_statistics("q4", []).facility is None
+
+
+def test_pearson_needs_variation():
+    assert pearson([1, 1], [2, 3]) is None
+    assert math.isclose(pearson([1, 2, 3], [2, 4, 6]), 1.0)
+
+
+def test_distribution_bands():
+    assert distribution([0, 9.99, 10, 55, 100]) == [2, 1, 0, 0, 0, 1, 0, 0, 0, 1]
