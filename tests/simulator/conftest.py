@@ -1,4 +1,8 @@
-"""Fixtures for the simulator tests: plain data, no database and no Flask app."""
+"""Fixtures for the simulator tests.
+
+The engine tests use plain data, with no database and no Flask app; the tests of the pages,
+the API and saved runs use the app and client fixtures of tests/conftest.py.
+"""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from academy.quizzes.types.base import QuestionType
 from academy.quizzes.types.case_study import CaseStudy
 from academy.quizzes.types.choice import MultipleResponse, SingleChoice
+from academy.quizzes.types.laser_parameter import LaserParameter
 from academy.quizzes.types.matching import Matching
 from academy.quizzes.types.numeric import Numeric
 from academy.quizzes.types.ordering import Ordering
@@ -30,6 +31,7 @@ for _type in (
 ):
     register(_type)
 register(CaseStudy(QUESTION_TYPES))
+register(LaserParameter())
 
 
 def question_type(name: str) -> QuestionType | None:
