@@ -62,10 +62,18 @@ def _register_blueprints(app: Flask) -> None:
     from academy.auth.access import public
     from academy.auth.views import bp as auth_bp
     from academy.catalogue.views import bp as catalogue_bp
+    from academy.certificates.views import bp as certificates_bp
+    from academy.cpd.views import bp as cpd_bp
+    from academy.grading.views import bp as grading_bp
     from academy.main.views import bp as main_bp
     from academy.quizzes.views import bp as quizzes_bp
+    from academy.simulator.views import bp as simulator_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, catalogue_bp, quizzes_bp):
+    for blueprint in (
+        main_bp, auth_bp, admin_bp, catalogue_bp, quizzes_bp, simulator_bp, grading_bp
+    ):
+        app.register_blueprint(blueprint)
+    for blueprint in (cpd_bp, certificates_bp):
         app.register_blueprint(blueprint)
     public(app.view_functions["static"])
 

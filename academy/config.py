@@ -88,6 +88,20 @@ def build_config(profile: str | None, instance_path: str) -> dict:
         "HSTS": production,
         "COURSES_DIR": _env("COURSES_DIR", str(PROJECT_ROOT / "courses")),
         "QUIZZES_DIR": _env("QUIZZES_DIR", str(PROJECT_ROOT / "quizzes")),
+        # Uploaded files (CPD evidence, attachments): outside the web root, instance/ by default.
+        "UPLOADS_DIR": _env("UPLOADS_DIR"),
+        # The largest request accepted at all (413 beyond); each upload has its own lower limit.
+        "MAX_CONTENT_LENGTH": _env_int("MAX_REQUEST_MB", 55) * 1024 * 1024,
+        # CPD runs in yearly cycles from this month-day, with a target of hours per cycle.
+        "CPD_TARGET_HOURS": _env_int("CPD_TARGET_HOURS", 20),
+        "CPD_CYCLE_START": _env("CPD_CYCLE_START", "01-01"),
+        # The address printed on certificates and in their QR codes (never taken from a request).
+        "PUBLIC_URL": (_env("PUBLIC_URL") or "").rstrip("/") or None,
+        # Signs certificates' details; development derives one from the secret key.
+        "CERTIFICATE_SIGNING_KEY": _env("CERTIFICATE_SIGNING_KEY"),
+        "VERIFY_RATE_LIMIT": _env("VERIFY_RATE_LIMIT", "10 per minute;60 per hour"),
+        # The public simulator pages and API, per address.
+        "SIMULATOR_RATE_LIMIT": _env("SIMULATOR_RATE_LIMIT", "120 per minute"),
     }
 
     if profile == "testing":
@@ -117,7 +131,7 @@ def _development_secret(instance_path: str) -> str:
 
 
 def refuse_unsafe(config: dict) -> None:
-    """Stop a production start that lacks a secret key or has debug on."""
+    """Stop a production start without its keys and https address, or with debug on."""
     if config.get("ACADEMY_ENV") != "production":
         return
     problems = []
@@ -125,6 +139,16 @@ def refuse_unsafe(config: dict) -> None:
     if len(key) < 32:
         problems.append(
             "ACADEMY_SECRET_KEY must be set to a random value of at least 32 characters"
+        )
+    if len(config.get("CERTIFICATE_SIGNING_KEY") or "") < 32:
+        problems.append(
+            "ACADEMY_CERTIFICATE_SIGNING_KEY must be set to a random value of at least "
+            "32 characters (it signs certificates; keep it when you rotate the secret key)"
+        )
+    if not (config.get("PUBLIC_URL") or "").startswith("https://"):
+        problems.append(
+            "ACADEMY_PUBLIC_URL must be the https:// address of the academy "
+            "(printed on certificates and in their QR codes)"
         )
     if config.get("DEBUG"):
         problems.append("ACADEMY_DEBUG must be off in production")

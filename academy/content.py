@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from academy.catalogue.loader import LoadReport, apply_courses, parse_courses
+from academy.grading.loader import apply_cases, parse_cases
 from academy.quizzes.loader import QuizLoadReport, load_quizzes, parse_quizzes
 
 
@@ -13,9 +14,10 @@ from academy.quizzes.loader import QuizLoadReport, load_quizzes, parse_quizzes
 class ContentReport:
     courses: LoadReport
     quizzes: QuizLoadReport
+    cases: int = 0
 
     def __str__(self) -> str:
-        return f"courses: {self.courses}; quizzes: {self.quizzes}"
+        return f"courses: {self.courses}; quizzes: {self.quizzes}; {self.cases} case assessments"
 
 
 def load_content(courses_dir: Path, quizzes_dir: Path) -> ContentReport:
@@ -28,4 +30,7 @@ def load_content(courses_dir: Path, quizzes_dir: Path) -> ContentReport:
     lessons = {f"{m.slug}/{lesson.slug}" for m in modules for lesson in m.lessons}
     slugs = {m.slug for m in modules}
     parse_quizzes(quizzes_dir, lessons, slugs)
-    return ContentReport(apply_courses(modules), load_quizzes(quizzes_dir, lessons, slugs))
+    cases = parse_cases(Path(quizzes_dir) / "cases", slugs)
+    return ContentReport(
+        apply_courses(modules), load_quizzes(quizzes_dir, lessons, slugs), apply_cases(cases)
+    )

@@ -3,7 +3,18 @@
 from academy.audit.models import AuditEntry
 from academy.auth.models import Role, User
 from academy.catalogue.models import Lesson, LessonRead, Module, ModuleCompletion
+from academy.certificates.models import Certificate
 from academy.cohorts.models import Cohort, CohortMembership, InviteCode
+from academy.cpd.models import CpdEntry, EvidenceFile, ExternalActivity
+from academy.grading.models import (
+    Attachment,
+    CaseAssessment,
+    Mark,
+    MarkingPresence,
+    Notification,
+    Submission,
+    SubmissionVersion,
+)
 from academy.mail.models import OutboxMessage
 from academy.quizzes.models import (
     Attempt,
@@ -13,8 +24,20 @@ from academy.quizzes.models import (
     Quiz,
     SavedAnswer,
 )
+from academy.simulator.models import SavedRun
 
 __all__ = [
+    "Certificate",
+    "CpdEntry",
+    "EvidenceFile",
+    "ExternalActivity",
+    "Attachment",
+    "CaseAssessment",
+    "Mark",
+    "MarkingPresence",
+    "Notification",
+    "Submission",
+    "SubmissionVersion",
     "Attempt",
     "AttemptQuestion",
     "AuditEntry",
@@ -22,6 +45,7 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "SavedAnswer",
+    "SavedRun",
     "Cohort",
     "CohortMembership",
     "InviteCode",

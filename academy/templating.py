@@ -8,29 +8,37 @@ from flask import request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from academy.auth.access import PUBLIC
 from academy.auth.models import Role
 from academy.clock import now
 from academy.markdown import render_markdown
 
-# (label, endpoint, roles allowed); the menu shows an entry only to roles that may use it.
+# (label, endpoint, roles allowed or PUBLIC); the menu shows an entry only to roles that may
+# use it, and a PUBLIC entry to everyone, signed in or not.
 NAVIGATION = [
     ("Home", "main.home", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
     ("Modules", "catalogue.catalogue", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
     ("My progress", "catalogue.my_progress", (Role.TRAINEE,)),
     ("Quizzes", "quizzes.quiz_list", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
-    ("Marking", "quizzes.marking_queue", (Role.TUTOR,)),
+    ("Cases", "grading.case_list", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
+    ("Marking", "grading.queue", (Role.TUTOR,)),
+    ("Moderation", "grading.moderation", (Role.ADMIN,)),
+    ("Simulator", "simulator.page", PUBLIC),
+    ("CPD", "cpd.my_record", (Role.TRAINEE,)),
+    ("CPD review", "cpd.review_queue", (Role.TUTOR,)),
+    ("Certificates", "certificates.certificate_list", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
     ("Search", "catalogue.search", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
     ("Users", "admin.users", (Role.ADMIN,)),
     ("Cohorts", "admin.cohort_list", (Role.ADMIN,)),
+    ("Notifications", "grading.notifications", (Role.TRAINEE, Role.TUTOR, Role.ADMIN)),
 ]
 
 
 def navigation() -> list[dict]:
-    if not current_user.is_authenticated:
-        return []
+    signed_in = current_user.is_authenticated
     items = []
     for label, endpoint, roles in NAVIGATION:
-        if current_user.has_role(*roles):
+        if roles == PUBLIC or (signed_in and current_user.has_role(*roles)):
             items.append(
                 {"label": label, "url": url_for(endpoint), "current": request.endpoint == endpoint}
             )

@@ -23,6 +23,8 @@ def test_production_refuses_debug(monkeypatch, tmp_path):
 
 def test_production_cookies_are_secure_host_only(monkeypatch, tmp_path):
     monkeypatch.setenv("ACADEMY_SECRET_KEY", STRONG_KEY)
+    monkeypatch.setenv("ACADEMY_CERTIFICATE_SIGNING_KEY", "s" * 48)
+    monkeypatch.setenv("ACADEMY_PUBLIC_URL", "https://academy.example.com")
     app = create_app({"ACADEMY_ENV": "production", "INSTANCE_PATH": str(tmp_path)})
     config = app.config
     assert config["SESSION_COOKIE_NAME"] == "__Host-session"
@@ -56,3 +58,21 @@ def test_development_defaults_to_sqlite_under_instance_with_a_kept_secret(monkey
 def test_unknown_profile_is_refused(tmp_path):
     with pytest.raises(UnsafeConfiguration, match="ACADEMY_ENV"):
         create_app({"ACADEMY_ENV": "staging", "INSTANCE_PATH": str(tmp_path)})
+
+
+@pytest.mark.parametrize(
+    ("variable", "message"),
+    [
+        ("ACADEMY_CERTIFICATE_SIGNING_KEY", "CERTIFICATE_SIGNING_KEY"),
+        ("ACADEMY_PUBLIC_URL", "PUBLIC_URL"),
+    ],
+)
+def test_production_refuses_to_start_without_certificate_settings(
+    monkeypatch, tmp_path, variable, message
+):
+    monkeypatch.setenv("ACADEMY_SECRET_KEY", STRONG_KEY)
+    monkeypatch.setenv("ACADEMY_CERTIFICATE_SIGNING_KEY", "s" * 48)
+    monkeypatch.setenv("ACADEMY_PUBLIC_URL", "https://academy.example.com")
+    monkeypatch.delenv(variable)
+    with pytest.raises(UnsafeConfiguration, match=message):
+        create_app({"ACADEMY_ENV": "production", "INSTANCE_PATH": str(tmp_path)})

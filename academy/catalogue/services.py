@@ -180,7 +180,13 @@ def update_completion(user: User, module: Module) -> bool:
 
         if not passed_module_quiz(user.id, module.slug):
             return False
-    return _insert_once(ModuleCompletion(user_id=user.id, module_id=module.id))
+    completion = ModuleCompletion(user_id=user.id, module_id=module.id)
+    if not _insert_once(completion):
+        return False
+    from academy.cpd import services as cpd  # CPD counts completions (and checks the course)
+
+    cpd.on_module_completed(user.id, module, completion.completed_at)
+    return True
 
 
 def _insert_once(record) -> bool:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from academy.admin.services import counts_by_role
 from academy.auth.access import public
 from academy.auth.models import Role
-from academy.catalogue import services as reading
+from academy.certificates import services as certificates
+from academy.clock import now
 from academy.cohorts import services as cohorts
+from academy.cpd import services as cpd
+from academy.cpd.chart import hours_chart
+from academy.extensions import db
+from academy.main import dashboard
 
 bp = Blueprint("main", __name__)
 
@@ -20,12 +25,29 @@ def home():
     if not current_user.is_authenticated:
         return render_template("main/landing.html")
     context = {}
+    moment = now()
     if current_user.role == Role.TRAINEE:
         context["my_cohorts"] = cohorts.cohorts_of_trainee(current_user)
-        context["progress"] = reading.progress_for(current_user)
-        context["next_lesson"] = reading.next_unread(current_user)
+        context["course"] = dashboard.course_progress(current_user)
+        context["next_steps"] = dashboard.next_steps(current_user, moment)
+        db.session.commit()  # an overdue quiz attempt found on the way has been submitted
+        target = current_app.config["CPD_TARGET_HOURS"]
+        cycle_start = current_app.config["CPD_CYCLE_START"]
+        summary = cpd.cycle_summary(current_user.id, moment.date(), target, cycle_start)
+        context["cpd"] = summary
+        context["cpd_chart"] = hours_chart(
+            cpd.monthly_hours(summary.lines, summary.cycle),
+            summary.target,
+            summary.cycle.label,
+            moment.date(),
+        )
+        context["certificates"] = certificates.certificates_of(current_user.id)
+        context["course_status"] = certificates.course_status(current_user.id)
     else:
         context["led_cohorts"] = cohorts.cohorts_led_by(current_user)
+        context["glances"] = [
+            dashboard.cohort_glance(cohort, moment) for cohort, _count in context["led_cohorts"]
+        ]
     if current_user.role == Role.ADMIN:
         context["role_counts"] = counts_by_role()
     return render_template("main/home.html", **context)

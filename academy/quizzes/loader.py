@@ -40,6 +40,7 @@ QUIZ_FIELDS = {
     "shuffle_options",
     "review",
     "closes_at",
+    "cpd_hours",
 }
 QUIZ_REQUIRED = {"slug", "title", "draw", "pass_mark_percent", "grading_method", "review"}
 
@@ -253,6 +254,7 @@ def _parse_quiz(
     limit = check.number("time_limit_minutes", minimum=1, maximum=600, integer=True)
     attempts = check.number("attempts_allowed", minimum=1, maximum=100, integer=True)
     pass_mark = check.number("pass_mark_percent", minimum=0, maximum=100, integer=False)
+    cpd_hours = check.number("cpd_hours", minimum=0, maximum=500, integer=False)
     wait = check.number(
         "wait_between_attempts_minutes", minimum=0, maximum=60 * 24 * 60, integer=True
     )
@@ -295,6 +297,7 @@ def _parse_quiz(
         wait_minutes=wait or 0,
         review=review,
         closes_at=closes_at,
+        cpd_hours=Decimal(str(cpd_hours or 0)).quantize(Decimal("0.01")),
         **flags,
     )
     return ParsedQuiz(slug, values, _canonical_hash(data), display, lines.line("slug"))

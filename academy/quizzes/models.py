@@ -69,6 +69,10 @@ class Quiz(db.Model):
     shuffle_options: Mapped[bool] = mapped_column(default=True)
     review: Mapped[dict] = mapped_column(sa.JSON)
     closes_at: Mapped[datetime | None]
+    # CPD hours a pass earns; 0 for module quizzes, whose hours the module completion counts.
+    cpd_hours: Mapped[Decimal] = mapped_column(
+        sa.Numeric(6, 2), default=Decimal(0), server_default="0"
+    )
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     revised_at: Mapped[datetime] = mapped_column(default=now)
     retired_at: Mapped[datetime | None]

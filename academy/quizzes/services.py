@@ -55,9 +55,12 @@ def passed_module_quiz(user_id: int, module_slug: str) -> bool:
 
 
 def after_finish(attempt: Attempt, user: User) -> bool:
-    """When an attempt finishes with a pass, complete its module if the rule says so."""
+    """When an attempt finishes with a pass, record its CPD and complete its module if due."""
     if attempt.state != AttemptState.FINISHED or not attempt.passed:
         return False
+    from academy.cpd import services as cpd  # CPD counts a passed quiz once
+
+    cpd.on_quiz_passed(user.id, attempt.quiz, attempt)
     module_slug = attempt.quiz.module_slug
     if not module_slug:
         return False
