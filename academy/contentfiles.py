@@ -200,3 +200,47 @@ class FieldChecker:
             else:
                 good.append(item.strip())
         return good
+
+
+def read_mapping(path: Path, display: str, errors: list[ContentError], what: str):
+    """Parse a YAML file that must be a mapping; on a mistake, note it and return None."""
+    try:
+        data, lines = parse_yaml(path.read_text(encoding="utf-8"), display)
+    except ContentInvalid as invalid:
+        errors.extend(invalid.errors)
+        return None
+    if not isinstance(data, dict):
+        errors.append(ContentError(display, 1, f"{what} must be a mapping of 'field: value'"))
+        return None
+    return data, lines
+
+
+def upsert_by_slug(model, items, moment) -> int:
+    """Create or update rows of ``model`` from validated items (slug, values, content_hash).
+
+    A changed item moves its row's ``revised_at``; a row whose slug is no longer in the
+    files is retired, never deleted, because people's records point at it. Returns how
+    many rows were newly retired.
+    """
+    import sqlalchemy as sa
+
+    from academy.extensions import db
+
+    existing = {row.slug: row for row in db.session.scalars(sa.select(model))}
+    for item in items:
+        row = existing.pop(item.slug, None)
+        if row is None:
+            row = model(slug=item.slug, revised_at=moment)
+            db.session.add(row)
+        elif row.content_hash != item.content_hash:
+            row.revised_at = moment
+        for name, value in item.values.items():
+            setattr(row, name, value)
+        row.content_hash, row.retired_at = item.content_hash, None
+    retired = 0
+    for row in existing.values():
+        if row.retired_at is None:
+            row.retired_at = moment
+            retired += 1
+    db.session.flush()
+    return retired

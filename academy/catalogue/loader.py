@@ -24,7 +24,7 @@ from academy.contentfiles import (
     ContentInvalid,
     FieldChecker,
     parse_front_matter,
-    parse_yaml,
+    read_mapping,
 )
 from academy.extensions import db
 from academy.markdown import plain_text
@@ -203,14 +203,10 @@ def _parse_module(
     if not yaml_path.is_file():
         errors.append(ContentError(display, 1, "missing module.yaml"))
         return None
-    try:
-        data, lines = parse_yaml(yaml_path.read_text(encoding="utf-8"), display)
-    except ContentInvalid as invalid:
-        errors.extend(invalid.errors)
+    parsed = read_mapping(yaml_path, display, errors, "module.yaml")
+    if parsed is None:
         return None
-    if not isinstance(data, dict):
-        errors.append(ContentError(display, 1, "module.yaml must be a mapping of 'field: value'"))
-        return None
+    data, lines = parsed
     check = FieldChecker(display, data, lines, errors)
     check.fields(MODULE_FIELDS, MODULE_REQUIRED)
     slug = check.slug()

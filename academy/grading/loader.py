@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from academy.clock import now
-from academy.contentfiles import ContentError, ContentInvalid, FieldChecker, parse_yaml
-from academy.extensions import db
+from academy.contentfiles import (
+    ContentError,
+    ContentInvalid,
+    FieldChecker,
+    read_mapping,
+    upsert_by_slug,
+)
 from academy.grading.models import CaseAssessment
 
 GROUPS = {
@@ -184,14 +187,10 @@ def _check_rubric(check: FieldChecker) -> None:
 
 def _parse_case(path: Path, root: Path, modules: set[str], errors: list) -> ParsedCase | None:
     display = str(path.relative_to(root.parent.parent))
-    try:
-        data, lines = parse_yaml(path.read_text(encoding="utf-8"), display)
-    except ContentInvalid as invalid:
-        errors.extend(invalid.errors)
+    parsed = read_mapping(path, display, errors, "a case assessment")
+    if parsed is None:
         return None
-    if not isinstance(data, dict):
-        errors.append(ContentError(display, 1, "a case assessment must be a mapping"))
-        return None
+    data, lines = parsed
     before = len(errors)
     check = FieldChecker(display, data, lines, errors)
     check.fields(FIELDS, FIELDS - {"marking_notes"})
@@ -245,20 +244,5 @@ def parse_cases(root: Path, modules: set[str]) -> list[ParsedCase]:
 
 def apply_cases(cases: list[ParsedCase]) -> int:
     """Upsert validated cases by slug; retire those no longer in the files. Returns how many."""
-    moment = now()
-    existing = {c.slug: c for c in db.session.scalars(sa.select(CaseAssessment))}
-    for item in cases:
-        case = existing.pop(item.slug, None)
-        if case is None:
-            case = CaseAssessment(slug=item.slug, revised_at=moment)
-            db.session.add(case)
-        elif case.content_hash != item.content_hash:
-            case.revised_at = moment
-        for name, value in item.values.items():
-            setattr(case, name, value)
-        case.content_hash, case.retired_at = item.content_hash, None
-    for case in existing.values():
-        if case.retired_at is None:
-            case.retired_at = moment
-    db.session.flush()
+    upsert_by_slug(CaseAssessment, cases, now())
     return len(cases)

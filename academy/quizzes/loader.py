@@ -17,7 +17,14 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from academy.clock import now
-from academy.contentfiles import SLUG, ContentError, ContentInvalid, FieldChecker, parse_yaml
+from academy.contentfiles import (
+    SLUG,
+    ContentError,
+    ContentInvalid,
+    FieldChecker,
+    read_mapping,
+    upsert_by_slug,
+)
 from academy.extensions import db
 from academy.quizzes.models import Question, QuestionVersion, Quiz
 from academy.quizzes.types.base import COMMON_FIELDS
@@ -135,14 +142,10 @@ def _all_ids(data: dict) -> list[str]:
 
 def _parse_bank(path: Path, root: Path, lessons: set[str], errors: list) -> list[ParsedQuestion]:
     display = str(path.relative_to(root.parent))
-    try:
-        data, lines = parse_yaml(path.read_text(encoding="utf-8"), display)
-    except ContentInvalid as invalid:
-        errors.extend(invalid.errors)
+    parsed = read_mapping(path, display, errors, "a bank")
+    if parsed is None:
         return []
-    if not isinstance(data, dict):
-        errors.append(ContentError(display, 1, "a bank must be a mapping with 'bank' and 'pools'"))
-        return []
+    data, lines = parsed
     check = FieldChecker(display, data, lines, errors)
     check.fields({"bank", "title", "pools"}, {"bank", "pools"})
     bank = check.slug("bank")
@@ -211,14 +214,10 @@ def _parse_quiz(
     path: Path, root: Path, pools: dict[str, int], modules: set[str], errors: list
 ) -> ParsedQuiz | None:
     display = str(path.relative_to(root.parent))
-    try:
-        data, lines = parse_yaml(path.read_text(encoding="utf-8"), display)
-    except ContentInvalid as invalid:
-        errors.extend(invalid.errors)
+    parsed = read_mapping(path, display, errors, "a quiz definition")
+    if parsed is None:
         return None
-    if not isinstance(data, dict):
-        errors.append(ContentError(display, 1, "a quiz definition must be a mapping"))
-        return None
+    data, lines = parsed
     before = len(errors)
     check = FieldChecker(display, data, lines, errors)
     check.fields(QUIZ_FIELDS, QUIZ_REQUIRED)
@@ -401,19 +400,5 @@ def load_quizzes(root: Path, lessons: set[str], modules: set[str]) -> QuizLoadRe
         if question.retired_at is None:
             question.retired_at = moment
             report.retired += 1
-    known = {q.slug: q for q in db.session.scalars(sa.select(Quiz))}
-    for item in quizzes:
-        quiz = known.pop(item.slug, None)
-        if quiz is None:
-            quiz = Quiz(slug=item.slug, revised_at=moment)
-            db.session.add(quiz)
-        elif quiz.content_hash != item.content_hash:
-            quiz.revised_at = moment
-        for name, value in item.values.items():
-            setattr(quiz, name, value)
-        quiz.content_hash, quiz.retired_at = item.content_hash, None
-    for quiz in known.values():
-        if quiz.retired_at is None:
-            quiz.retired_at = moment
-    db.session.flush()
+    upsert_by_slug(Quiz, quizzes, moment)
     return report
