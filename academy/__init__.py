@@ -33,6 +33,9 @@ def create_app(config: dict | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    from academy.security.input import install as install_input_hygiene
+
+    install_input_hygiene(app)  # before the routes: bounded <int:…>, JSON depth
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)

@@ -82,6 +82,38 @@ def load_demo_command():
     _print_demo_logins()
 
 
+@demo_group.command("generate")
+@click.option("--size", type=click.Choice(["S", "M", "XL"]), required=True,
+              help="S: 100 trainees; M: 1,000; XL: 10,000 (a million saved answers).")  # fmt: skip
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day the data is anchored to (default: today).")  # fmt: skip
+def generate_demo_command(size: str, seed: int, today):
+    """Fill the database with generated trainees, tutors and their activity (after content load)."""
+    from academy.certificates.signing import signing_key
+    from academy.scale import generator
+
+    try:
+        report = generator.generate(
+            db.engine,
+            size,
+            seed,
+            signing_key=signing_key(),
+            today=today.date() if today else None,
+            progress=click.echo,
+        )
+    except generator.GeneratorError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Generated size {size} (seed {seed}, anchored to {report.anchor}) in "
+               f"{report.seconds:.1f} s:")  # fmt: skip
+    for table, count in sorted(report.counts.items()):
+        click.echo(f"  {table:<26}{count:>10,}")
+    click.echo(f"Log-ins (password for all: {generator.PASSWORD}):")
+    click.echo(f"  {generator.trainee_email(1)} … {generator.trainee_email(report.size.trainees)}")
+    click.echo(f"  {generator.tutor_email(1)} … {generator.tutor_email(report.size.tutors)}")
+    click.echo(f"  {generator.ADMIN_EMAIL}")
+
+
 def _print_demo_logins() -> None:
     click.echo("\nDemo log-ins for http://127.0.0.1:5000/auth/login")
     for role, email, _name, password in DEMO_ACCOUNTS:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from academy.extensions import db
+from academy.extensions import db, login_manager
 from academy.security.events import security_event
 
 MESSAGES = {
@@ -37,9 +37,18 @@ MESSAGES = {
 }
 
 
+def _wants_json() -> bool:
+    """API paths, clients that ask for JSON, and JSON requests (the autosaves) get JSON."""
+    return (
+        request.path.startswith("/api/")
+        or request.accept_mimetypes.best == "application/json"
+        or request.is_json
+    )
+
+
 def _render(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+    if _wants_json():
         return jsonify(error=title, detail=detail or message), code
     return render_template(
         "errors/error.html", code=code, title=title, message=message, detail=detail
@@ -49,7 +58,10 @@ def _render(code: int, detail: str | None = None):
 def register_error_handlers(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        security_event("csrf_rejected", path=request.path, reason=error.description)
+        try:  # the event names the user, which needs the database
+            security_event("csrf_rejected", path=request.path, reason=error.description)
+        except (OperationalError, InterfaceError) as problem:
+            return database_down(problem)
         return _render(
             400,
             "The form had expired or was not sent from this site. "
@@ -68,12 +80,29 @@ def register_error_handlers(app) -> None:
         return error
 
     @app.errorhandler(OperationalError)
-    def database_down(error):
-        db.session.rollback()
+    @app.errorhandler(InterfaceError)
+    def database_down(error: DBAPIError):
+        """The database not answering (refused, restarting, a dropped connection): a 503."""
         app.logger.error("Database unavailable: %s", error)
+        return _database_down()
+
+    def _database_down():
+        try:
+            db.session.rollback()
+        except DBAPIError:  # the connection is gone; the pool has already discarded it
+            db.session.remove()
+        # Render as to a visitor: the page must not ask the database who is logged in (the
+        # user loader would fail again, inside this handler, and end in a bare 500).
+        g._login_user = login_manager.anonymous_user()
         return _render(503)
+
+    def _server_error():
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            db.session.remove()
+        return _render(500)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):
-        db.session.rollback()
-        return _render(500)
+        return _server_error()

@@ -26,6 +26,15 @@ def _get_or_404(model, identifier: int):
     return db.get_or_404(model, identifier)
 
 
+def _chosen_tutor(field) -> User | None:
+    """The lead tutor a validated select names, or None for "no lead tutor".
+
+    ``Optional()`` lets a blank choice through, and a browser-less client may send spaces.
+    """
+    choice = (field.data or "").strip()
+    return db.session.get(User, int(choice)) if choice else None
+
+
 @bp.route("/users")
 @allow(Role.ADMIN)
 def users():
@@ -143,7 +152,7 @@ def cohort_list():
     form = forms.CohortForm()
     form.lead_tutor.choices = services.staff_choices()
     if form.validate_on_submit():
-        tutor = db.session.get(User, int(form.lead_tutor.data)) if form.lead_tutor.data else None
+        tutor = _chosen_tutor(form.lead_tutor)
         try:
             cohort = cohorts.create_cohort(form.name.data, form.description.data or "", tutor)
         except accounts.AccountError as error:
@@ -201,7 +210,7 @@ def set_lead_tutor(cohort_id: int):
     form.lead_tutor.choices = services.staff_choices()
     if not form.validate_on_submit():
         return _cohort_page(cohort, lead_form=form), 400
-    tutor = db.session.get(User, int(form.lead_tutor.data)) if form.lead_tutor.data else None
+    tutor = _chosen_tutor(form.lead_tutor)
     try:
         cohorts.set_lead_tutor(cohort, tutor)
     except accounts.AccountError as error:

@@ -152,6 +152,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 def set_active(user: User, active: bool, *, acting: User) -> None:
     if user.id == acting.id and not active:
         raise AccountError("You cannot deactivate your own account.")
+    if user.active == active:
+        return  # nothing changes (reactivating oneself must not end one's own session)
     user.active = active
     end_other_sessions(user)
 

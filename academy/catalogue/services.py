@@ -136,16 +136,28 @@ def neighbours(module: Module, lesson: Lesson) -> tuple[Lesson | None, Lesson | 
     )
 
 
-def next_unread(user: User) -> Lesson | None:
-    """The first unread lesson of the first unlocked, unfinished module: what to do next."""
-    for progress in progress_for(user):
-        if progress.completed_at or progress.locked:
-            continue
-        read = read_times(user, progress.module)
-        for lesson in progress.module.live_lessons:
-            if lesson.id not in read:
-                return lesson
-    return None
+def next_unread(user: User, progress: list[ModuleProgress] | None = None) -> Lesson | None:
+    """The first unread lesson of the first unlocked, unfinished module: what to do next.
+
+    One query (given ``progress``, from ``progress_for``), not one or two per module.
+    """
+    progress = progress_for(user) if progress is None else progress
+    open_modules = [p.module.id for p in progress if not p.completed_at and not p.locked]
+    if not open_modules:
+        return None
+    read = sa.select(LessonRead.lesson_id).where(LessonRead.user_id == user.id)
+    in_course_order = sa.case({module_id: i for i, module_id in enumerate(open_modules)},
+                              value=Lesson.module_id)  # fmt: skip
+    return db.session.scalar(
+        sa.select(Lesson)
+        .where(
+            Lesson.module_id.in_(open_modules),
+            Lesson.retired_at.is_(None),
+            Lesson.id.not_in(read),
+        )
+        .order_by(in_course_order, Lesson.position)
+        .limit(1)
+    )
 
 
 def mark_read(user: User, lesson: Lesson) -> tuple[bool, bool]:

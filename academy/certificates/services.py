@@ -48,21 +48,28 @@ class CourseStatus:
         )
 
 
-def course_status(user_id: int) -> CourseStatus:
-    """How far the trainee is towards the course certificate: live modules and the final."""
+def course_status(user_id: int, progress: list | None = None) -> CourseStatus:
+    """How far the trainee is towards the course certificate: live modules and the final.
+
+    ``progress``: the trainee's module progress (``catalogue.services.progress_for``) when
+    the caller has it already, as the dashboard does: it holds the same two counts.
+    """
     from academy.quizzes import services as quizzes  # the certificate builds on the quizzes
     from academy.quizzes.attempts import attempts_of, quiz_grade
 
-    live = sa.select(Module.id).where(Module.retired_at.is_(None))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(live.subquery())) or 0
-    done = (
-        db.session.scalar(
-            sa.select(sa.func.count(ModuleCompletion.id)).where(
-                ModuleCompletion.user_id == user_id, ModuleCompletion.module_id.in_(live)
+    if progress is not None:
+        total, done = len(progress), sum(1 for p in progress if p.completed_at)
+    else:
+        live = sa.select(Module.id).where(Module.retired_at.is_(None))
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(live.subquery())) or 0
+        done = (
+            db.session.scalar(
+                sa.select(sa.func.count(ModuleCompletion.id)).where(
+                    ModuleCompletion.user_id == user_id, ModuleCompletion.module_id.in_(live)
+                )
             )
+            or 0
         )
-        or 0
-    )
     final = quizzes.quiz_by_slug(FINAL_ASSESSMENT)
     passed = final is not None and quiz_grade(final, attempts_of(final, user_id))[1]
     return CourseStatus(done, total, passed)

@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from academy.auth.models import Role, User
 from academy.auth.services import AccountError, find_user_by_email
@@ -100,6 +101,7 @@ def cohorts_of_trainee(user: User) -> list[Cohort]:
             sa.select(Cohort)
             .join(CohortMembership)
             .where(CohortMembership.user_id == user.id)
+            .options(joinedload(Cohort.lead_tutor))  # the dashboard names each lead tutor
             .order_by(Cohort.name)
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -23,6 +24,9 @@ from academy.clock import now
 from academy.cpd.services import METHODS
 
 REFLECTION_MAX = 5000
+# CPD cycles are reckoned from 1990 to 2200 (see cpd.services.cycle_by_label).
+EARLIEST_DAY = date(1990, 1, 1)
+LATEST_DAY = date(2200, 12, 31)
 
 
 def _reflection(label: str, hint: str) -> TextAreaField:
@@ -34,6 +38,17 @@ def _reflection(label: str, hint: str) -> TextAreaField:
             Length(max=REFLECTION_MAX),
         ],
     )
+
+
+class HoursField(DecimalField):
+    """A decimal field that refuses NaN and infinity, which ``Decimal`` parses happily and
+    which range checks and comparisons cannot handle ("sNaN" even raises)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError("Enter a number of hours, such as 1.5.")
 
 
 class CheckboxList(SelectMultipleField):
@@ -59,7 +74,7 @@ class ExternalActivityForm(FlaskForm):
     )
     start_date = DateField("First day", validators=[InputRequired("Enter the first day.")])
     end_date = DateField("Last day", validators=[InputRequired("Enter the last day.")])
-    hours = DecimalField(
+    hours = HoursField(
         "CPD hours",
         places=2,
         description="The time spent learning, to the nearest quarter of an hour.",
@@ -68,7 +83,7 @@ class ExternalActivityForm(FlaskForm):
             NumberRange(Decimal("0.25"), Decimal("200"), "Enter between 0.25 and 200 hours."),
         ],
     )
-    participatory_hours = DecimalField(
+    participatory_hours = HoursField(
         "Participatory hours",
         places=2,
         default=Decimal(0),
@@ -101,6 +116,9 @@ class ExternalActivityForm(FlaskForm):
         start, end = self.start_date.data, self.end_date.data
         if start and end and end < start:
             self.end_date.errors.append("The last day cannot be before the first day.")
+            ok = False
+        if start and start < EARLIEST_DAY:
+            self.start_date.errors.append(f"Enter a day in {EARLIEST_DAY.year} or later.")
             ok = False
         if self.end_date.data and self.end_date.data > today:
             self.end_date.errors.append("Record an activity once it has taken place.")

@@ -26,7 +26,13 @@ from academy.auth.models import Role, User
 from academy.clock import now
 from academy.cpd import services
 from academy.cpd.chart import hours_chart
-from academy.cpd.forms import ExternalActivityForm, PeriodForm, ReviewForm
+from academy.cpd.forms import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    ExternalActivityForm,
+    PeriodForm,
+    ReviewForm,
+)
 from academy.cpd.models import EvidenceFile, ExternalActivity
 from academy.cpd.pdf import StatementData, render_statement
 from academy.extensions import db
@@ -141,7 +147,12 @@ def _period(trainee: User) -> tuple[date, date]:
     end = form.end.data or today
     if end < start:
         start, end = end, start
-    return start, end
+    # Within the years the record covers (9999-12-31 plus a day would overflow).
+    return _within_record(start), _within_record(end)
+
+
+def _within_record(day: date) -> date:
+    return min(max(day, EARLIEST_DAY), LATEST_DAY)
 
 
 def _statement_data(trainee: User, start: date, end: date) -> StatementData:

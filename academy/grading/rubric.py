@@ -39,7 +39,7 @@ def clean_selections(rubric: dict, raw: dict) -> tuple[dict, dict[str, str]]:
             continue
         try:
             level = int(level)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity in JSON
             level = -1
         if not 0 <= level < len(criterion["levels"]):
             errors[key] = f"{criterion['title']}: choose one of the rubric's levels"

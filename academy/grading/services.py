@@ -28,6 +28,7 @@ from academy.grading.models import (
     Submission,
     SubmissionVersion,
 )
+from academy.security.input import whole_number
 
 PRESENCE_WINDOW = timedelta(minutes=15)
 MAX_TEXT = 20_000
@@ -155,8 +156,7 @@ def clean_answers(assessment: CaseAssessment, form, runs: dict[int, dict]) -> di
             choice = form.get(f"{prefix}-method") or ""
             answer["method"] = choice if choice in METHODS else ""
         elif kind == "laser_plan":
-            run_id = form.get(f"{prefix}-run") or ""
-            run = runs.get(int(run_id)) if run_id.isdigit() else None
+            run = runs.get(whole_number(form.get(f"{prefix}-run")))
             answer["run"] = run
         elif kind == "schedule":
             for name, low, high in (
@@ -165,7 +165,7 @@ def clean_answers(assessment: CaseAssessment, form, runs: dict[int, dict]) -> di
                 ("wait_weeks", 0, 208),
             ):
                 raw = (form.get(f"{prefix}-{name}") or "").strip()
-                answer[name] = int(raw) if raw.isdigit() and low <= int(raw) <= high else None
+                answer[name] = whole_number(raw, low=low, high=high)
                 if raw and answer[name] is None:
                     answer.setdefault("problems", []).append(
                         f"{name.replace('_', ' ')} must be a whole number from {low} to {high}"
@@ -319,7 +319,13 @@ def queue(user: User, filters: QueueFilters, moment: datetime):
     own_first = sa.case((Submission.trainee_id.in_(mine), 0), else_=1)
     query = (
         sa.select(Submission, own_first.label("own"))
-        .options(selectinload(Submission.assessment), selectinload(Submission.trainee))
+        .options(
+            selectinload(Submission.assessment),
+            selectinload(Submission.trainee),
+            # The queue shows how many versions each has: load their numbers with the rows
+            # (not their answers), rather than one query per submission.
+            selectinload(Submission.versions).load_only(SubmissionVersion.number),
+        )
         .where(Submission.state.in_(QUEUE_STATES), Submission.trainee_id != user.id)
     )
     if user.role != Role.ADMIN:

@@ -7,6 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from academy.auth.access import allow
@@ -19,6 +20,7 @@ from academy.grading import services, states
 from academy.grading.loader import GROUPS, METHODS, TASK_KINDS
 from academy.grading.models import CaseAssessment, Notification, Submission
 from academy.quizzes.models import Attempt, AttemptQuestion, AttemptState
+from academy.security.input import MAX_DB_INT, whole_number
 
 bp = Blueprint("grading", __name__, template_folder="templates")
 
@@ -122,7 +124,7 @@ def save_draft(slug: str):
     moment = now()
     try:
         answers = _read_form(submission, request.form)
-        sequence = request.form.get("sequence", type=int) or server_sequence()
+        sequence = whole_number(request.form.get("sequence")) or server_sequence()
         services.save_draft(submission, answers, sequence, moment)
         if request.form.get("action") == "submit":
             services.submit(submission, current_user, moment)
@@ -146,8 +148,10 @@ def autosave(slug: str):
     if not isinstance(payload, dict) or not isinstance(payload.get("fields"), dict):
         return jsonify(saved=False, error="Send a JSON object with sequence and fields."), 400
     sequence = payload.get("sequence")
-    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
-        return jsonify(saved=False, error="sequence: must be a whole number."), 400
+    if whole_number(sequence) is None or not isinstance(sequence, int):
+        return jsonify(
+            saved=False, error=f"sequence: must be a whole number from 0 to {MAX_DB_INT}."
+        ), 400
     if len(payload["fields"]) > MAX_FIELDS:
         return jsonify(saved=False, error="fields: too many fields."), 400
     form = MultiDict()
@@ -217,6 +221,11 @@ def queue():
             AttemptQuestion.needs_marking.is_(True),
             Attempt.state == AttemptState.AWAITING_GRADING,
             Attempt.user_id != current_user.id,
+        )
+        # The table shows each slot's quiz and question: load them with the slots, not per row.
+        .options(
+            selectinload(AttemptQuestion.attempt).selectinload(Attempt.quiz),
+            selectinload(AttemptQuestion.version),
         )
         .order_by(Attempt.submitted_at)
     ).all()
@@ -292,7 +301,7 @@ def mark(submission_id: int):
             submission,
             current_user,
             role=role,
-            expected_lock=form.get("lock_version", type=int) or 0,
+            expected_lock=whole_number(form.get("lock_version")) or 0,
             raw_selections=selections,
             overall_feedback=form.get("overall_feedback", ""),
             outcome=form.get("outcome") or None,
@@ -334,7 +343,7 @@ def autosave_mark(submission_id: int):
         ), 400
     role = payload.get("role", "first")
     lock = payload.get("lock_version")
-    if role not in ("first", "second") or not isinstance(lock, int) or isinstance(lock, bool):
+    if role not in ("first", "second") or not isinstance(lock, int) or whole_number(lock) is None:
         return jsonify(saved=False, error="role or lock_version is not valid."), 400
     try:
         mark = services.save_mark(
@@ -383,7 +392,7 @@ def release(submission_id: int):
 @bp.route("/marking/release", methods=["POST"])
 @allow(Role.TUTOR)
 def release_many():
-    ids = [int(i) for i in request.form.getlist("submission") if i.isdigit()][:500]
+    ids = [n for n in map(whole_number, request.form.getlist("submission")) if n][:500]
     released, problems = 0, []
     for submission in db.session.scalars(sa.select(Submission).where(Submission.id.in_(ids))):
         if not services.can_mark(current_user, submission):
@@ -408,8 +417,8 @@ def release_many():
 @allow(Role.ADMIN)
 def moderation():
     if request.method == "POST":
-        ids = [int(i) for i in request.form.getlist("submission") if i.isdigit()]
-        sample = request.form.get("sample", type=int)
+        ids = [n for n in map(whole_number, request.form.getlist("submission")) if n][:500]
+        sample = whole_number(request.form.get("sample"))
         if sample:
             candidates = db.session.scalars(
                 sa.select(Submission.id)

@@ -2,7 +2,9 @@
 
 Each domain contributes its own next steps through one function listed in
 ``NEXT_STEP_SOURCES``; ``returned_submission_steps`` is where case assessments that a
-tutor returned to the trainee belong (the grading domain fills it in).
+tutor returned to the trainee belong (the grading domain fills it in). The trainee's module
+progress is computed once per page and handed to each source, so the dashboard runs a fixed,
+small number of queries (tests/test_query_counts.py).
 """
 
 from __future__ import annotations
@@ -38,8 +40,10 @@ class NextStep:
     action: str
 
 
-def reading_steps(user: User, moment: datetime) -> list[NextStep]:
-    lesson = reading.next_unread(user)
+def reading_steps(
+    user: User, moment: datetime, *, progress: list[reading.ModuleProgress] | None = None
+) -> list[NextStep]:
+    lesson = reading.next_unread(user, progress)
     if lesson is None:
         return []
     return [
@@ -53,13 +57,22 @@ def reading_steps(user: User, moment: datetime) -> list[NextStep]:
     ]
 
 
-def quiz_steps(user: User, moment: datetime, limit: int = 2) -> list[NextStep]:
+def quiz_steps(
+    user: User,
+    moment: datetime,
+    limit: int = 2,
+    *,
+    progress: list[reading.ModuleProgress] | None = None,
+) -> list[NextStep]:
     """A quiz in progress, else quizzes not yet passed that the trainee is ready for."""
-    progress = {p.module.slug: p for p in reading.progress_for(user)}
+    if progress is None:
+        progress = reading.progress_for(user)
+    progress = {p.module.slug: p for p in progress}
     all_modules_done = bool(progress) and all(p.completed_at for p in progress.values())
     resume, ready = [], []
+    attempts = quizzes.attempts_by_quiz(user.id)  # every quiz's attempts in one query
     for quiz in quizzes.live_quizzes():
-        status = quiz_rules.availability(quiz, user.id, moment)
+        status = quiz_rules.availability(quiz, user.id, moment, attempts.get(quiz.id, []))
         if status.in_progress is not None:
             resume.append(
                 NextStep(
@@ -95,7 +108,7 @@ def quiz_steps(user: User, moment: datetime, limit: int = 2) -> list[NextStep]:
     return (resume + ready)[:limit]
 
 
-def returned_submission_steps(user: User, moment: datetime) -> list[NextStep]:
+def returned_submission_steps(user: User, moment: datetime, **_context) -> list[NextStep]:
     """Case plans a tutor returned for changes, then plans still in draft."""
     rows = db.session.execute(
         sa.select(Submission, CaseAssessment)
@@ -123,18 +136,23 @@ def returned_submission_steps(user: User, moment: datetime) -> list[NextStep]:
     return steps
 
 
-NEXT_STEP_SOURCES: list[Callable[[User, datetime], list[NextStep]]] = [
+# Each is called as source(user, moment, progress=...) and may ignore the progress.
+NEXT_STEP_SOURCES: list[Callable[..., list[NextStep]]] = [
     returned_submission_steps,
     reading_steps,
     quiz_steps,
 ]
 
 
-def next_steps(user: User, moment: datetime) -> list[NextStep]:
+def next_steps(
+    user: User, moment: datetime, progress: list[reading.ModuleProgress] | None = None
+) -> list[NextStep]:
     """What the trainee should do next, gathered from every domain in priority order."""
+    if progress is None:
+        progress = reading.progress_for(user)
     steps: list[NextStep] = []
     for source in NEXT_STEP_SOURCES:
-        steps.extend(source(user, moment))
+        steps.extend(source(user, moment, progress=progress))
     return steps
 
 
@@ -149,8 +167,10 @@ class CourseProgress:
         return len(self.modules)
 
 
-def course_progress(user: User) -> CourseProgress:
-    modules = reading.progress_for(user)
+def course_progress(
+    user: User, progress: list[reading.ModuleProgress] | None = None
+) -> CourseProgress:
+    modules = reading.progress_for(user) if progress is None else progress
     percent = round(sum(p.percent for p in modules) / len(modules)) if modules else 0
     return CourseProgress(modules, percent, sum(1 for p in modules if p.completed_at))
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from academy.admin.services import counts_by_role
 from academy.auth.access import public
 from academy.auth.models import Role
+from academy.catalogue import services as reading
 from academy.certificates import services as certificates
 from academy.clock import now
 from academy.cohorts import services as cohorts
@@ -28,9 +29,9 @@ def home():
     moment = now()
     if current_user.role == Role.TRAINEE:
         context["my_cohorts"] = cohorts.cohorts_of_trainee(current_user)
-        context["course"] = dashboard.course_progress(current_user)
-        context["next_steps"] = dashboard.next_steps(current_user, moment)
-        db.session.commit()  # an overdue quiz attempt found on the way has been submitted
+        progress = reading.progress_for(current_user)  # once, for the course and next steps
+        context["course"] = dashboard.course_progress(current_user, progress)
+        context["next_steps"] = dashboard.next_steps(current_user, moment, progress)
         target = current_app.config["CPD_TARGET_HOURS"]
         cycle_start = current_app.config["CPD_CYCLE_START"]
         summary = cpd.cycle_summary(current_user.id, moment.date(), target, cycle_start)
@@ -42,7 +43,7 @@ def home():
             moment.date(),
         )
         context["certificates"] = certificates.certificates_of(current_user.id)
-        context["course_status"] = certificates.course_status(current_user.id)
+        context["course_status"] = certificates.course_status(current_user.id, progress)
     else:
         context["led_cohorts"] = cohorts.cohorts_led_by(current_user)
         context["glances"] = [
@@ -50,7 +51,12 @@ def home():
         ]
     if current_user.role == Role.ADMIN:
         context["role_counts"] = counts_by_role()
-    return render_template("main/home.html", **context)
+    page = render_template("main/home.html", **context)
+    # An overdue quiz attempt found on the way has been submitted: keep it. Committing after
+    # rendering, not before, spares reloading every object the page shows (a commit expires
+    # them: one query per module and more).
+    db.session.commit()
+    return page
 
 
 @bp.route("/healthz")

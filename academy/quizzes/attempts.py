@@ -77,9 +77,15 @@ def quiz_grade(quiz: Quiz, attempts: list[Attempt]) -> tuple[Decimal | None, boo
     return percent, percent >= quiz.pass_mark_percent
 
 
-def availability(quiz: Quiz, user_id: int, moment: datetime) -> Availability:
-    """What the trainee may do now: resume, start another attempt, or why not and until when."""
-    attempts = attempts_of(quiz, user_id)
+def availability(
+    quiz: Quiz, user_id: int, moment: datetime, attempts: list[Attempt] | None = None
+) -> Availability:
+    """What the trainee may do now: resume, start another attempt, or why not and until when.
+
+    ``attempts``: the user's attempts at this quiz in number order, when the caller has
+    loaded them already (a page listing every quiz loads them all in one query).
+    """
+    attempts = attempts_of(quiz, user_id) if attempts is None else attempts
     for attempt in attempts:
         finalise_if_overdue(attempt, moment)
     used = len(attempts)

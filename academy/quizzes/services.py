@@ -23,7 +23,12 @@ from academy.quizzes.models import (
     QuestionVersion,
     Quiz,
 )
-from academy.quizzes.statistics import ItemStatistics, distribution, item_statistics
+from academy.quizzes.statistics import (
+    ItemStatistics,
+    ItemSums,
+    distribution,
+    item_statistics_from_sums,
+)
 from academy.quizzes.types.registry import question_type
 
 
@@ -35,6 +40,16 @@ def live_quizzes() -> list[Quiz]:
             .order_by(Quiz.module_slug.is_(None), Quiz.title)
         )
     )
+
+
+def attempts_by_quiz(user_id: int) -> dict[int, list[Attempt]]:
+    """The user's attempts at every quiz, by quiz id in number order, in one query."""
+    by_quiz: dict[int, list[Attempt]] = {}
+    for attempt in db.session.scalars(
+        sa.select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.number)
+    ):
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    return by_quiz
 
 
 def quiz_by_slug(slug: str) -> Quiz | None:
@@ -95,19 +110,26 @@ class QuizReport:
 
 
 def quiz_report(quiz: Quiz, cohort_id: int | None = None) -> QuizReport:
-    """Attempts, grades, the score distribution and item statistics, in four queries."""
+    """Attempts, grades, the score distribution and item statistics, in four queries.
+
+    Item statistics are summed per question by the database: with every trainee's attempts
+    (tens of thousands of attempts, hundreds of thousands of answers) no answer row is sent
+    to Python, and the finished attempts are chosen by a subquery, not a list of their ids
+    (which would outgrow a database's limit on bound parameters).
+    """
+    members = sa.select(CohortMembership.user_id).where(CohortMembership.cohort_id == cohort_id)
     query = (
         sa.select(Attempt, User)
         .join(User, User.id == Attempt.user_id)
         .where(Attempt.quiz_id == quiz.id)
         .order_by(User.full_name, Attempt.number)
     )
+    finished_ids = sa.select(Attempt.id).where(
+        Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.FINISHED
+    )
     if cohort_id:
-        query = query.where(
-            Attempt.user_id.in_(
-                sa.select(CohortMembership.user_id).where(CohortMembership.cohort_id == cohort_id)
-            )
-        )
+        query = query.where(Attempt.user_id.in_(members))
+        finished_ids = finished_ids.where(Attempt.user_id.in_(members))
     rows = db.session.execute(query).all()
     finished = [a for a, _ in rows if a.state == AttemptState.FINISHED]
     by_user: dict[int, list[Attempt]] = {}
@@ -117,33 +139,38 @@ def quiz_report(quiz: Quiz, cohort_id: int | None = None) -> QuizReport:
         users[user.id] = user
     grades = [(users[uid], *attempt_rules.quiz_grade(quiz, a)) for uid, a in by_user.items()]
 
-    slot_rows = db.session.execute(
-        sa.select(
-            AttemptQuestion.fraction,
-            AttemptQuestion.max_points,
-            Attempt.score,
-            Attempt.max_score,
-            QuestionVersion.question_id,
-        )
-        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
-        .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
-        .where(Attempt.id.in_([a.id for a in finished]) if finished else sa.false())
-    ).all()
-    per_question: dict[int, list] = {}
-    for fraction, max_points, score, max_score, question_id in slot_rows:
-        per_question.setdefault(question_id, []).append(
-            (
-                float(fraction or 0) * float(max_points),
-                float(max_points),
-                float(score or 0),
-                float(max_score),
+    points = sa.cast(AttemptQuestion.max_points, sa.Float)
+    x = sa.func.coalesce(sa.cast(AttemptQuestion.fraction, sa.Float), 0.0) * points
+    y = sa.func.coalesce(sa.cast(Attempt.score, sa.Float), 0.0) - x
+    share = sa.case((AttemptQuestion.max_points > 0, x / points), else_=0.0)
+    per_question: dict[int, ItemSums] = {
+        question_id: ItemSums(n, *(float(value or 0) for value in sums))
+        for question_id, n, *sums in db.session.execute(
+            sa.select(
+                QuestionVersion.question_id,
+                sa.func.count(),
+                sa.func.sum(share),
+                sa.func.sum(x),
+                sa.func.sum(x * x),
+                sa.func.sum(y),
+                sa.func.sum(y * y),
+                sa.func.sum(x * y),
             )
+            .select_from(AttemptQuestion)
+            .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+            .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
+            .where(Attempt.id.in_(finished_ids))
+            .group_by(QuestionVersion.question_id)
         )
+    }
+    # Each question with its current version (for its text) in one query, not one per question.
     questions = (
         {
-            q.id: q
-            for q in db.session.scalars(
-                sa.select(Question).where(Question.id.in_(list(per_question)))
+            q.id: (q, v)
+            for q, v in db.session.execute(
+                sa.select(Question, QuestionVersion)
+                .outerjoin(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+                .where(Question.id.in_(list(per_question)))
             )
         }
         if per_question
@@ -151,11 +178,10 @@ def quiz_report(quiz: Quiz, cohort_id: int | None = None) -> QuizReport:
     )
     items = []
     for question_id, values in per_question.items():
-        question = questions[question_id]
-        version = db.session.get(QuestionVersion, question.current_version_id)
+        question, version = questions[question_id]
         items.append(
             (
-                item_statistics(question.key, values),
+                item_statistics_from_sums(question.key, values),
                 question,
                 _short(version.data.get("text", "") if version else ""),
             )

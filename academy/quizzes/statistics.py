@@ -49,6 +49,45 @@ def item_statistics(key: str, rows: list[tuple[float, float, float, float]]) -> 
     rest = [total - score for score, _, total, _ in rows]
     correlation = pearson(question, rest)
     discrimination = None if correlation is None else 100 * correlation
+    flags = _flags(facility, discrimination)
+    return ItemStatistics(key, len(rows), facility, discrimination, flags)
+
+
+@dataclass
+class ItemSums:
+    """What the database sums per question over finished attempts, so no row reaches Python.
+
+    x is the score on the question, y the score on the rest of the attempt; ``shares`` adds
+    up each score as a fraction of the question's maximum.
+    """
+
+    attempts: int
+    shares: float
+    x: float
+    xx: float
+    y: float
+    yy: float
+    xy: float
+
+
+def item_statistics_from_sums(key: str, sums: ItemSums) -> ItemStatistics:
+    """The same statistics as ``item_statistics``, from sums (for reports over many attempts)."""
+    n = sums.attempts
+    if not n:
+        return ItemStatistics(key, 0, None, None, [])
+    facility = 100 * sums.shares / n
+    sxx = sums.xx - sums.x * sums.x / n
+    syy = sums.yy - sums.y * sums.y / n
+    sxy = sums.xy - sums.x * sums.y / n
+    # Sums of squares in floating point: a spread this small relative to them is none at all.
+    flat = sxx <= 1e-9 * max(1.0, sums.xx) or syy <= 1e-9 * max(1.0, sums.yy)
+    discrimination = None
+    if n >= 2 and not flat:
+        discrimination = 100 * max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+    return ItemStatistics(key, n, facility, discrimination, _flags(facility, discrimination))
+
+
+def _flags(facility: float, discrimination: float | None) -> list[str]:
     flags = []
     if facility < LOW_FACILITY:
         flags.append("very hard: check the answer key")
@@ -56,7 +95,7 @@ def item_statistics(key: str, rows: list[tuple[float, float, float, float]]) -> 
         flags.append("very easy")
     if discrimination is not None and discrimination < LOW_DISCRIMINATION:
         flags.append("discriminates poorly" if discrimination >= 0 else "negative discrimination")
-    return ItemStatistics(key, len(rows), facility, discrimination, flags)
+    return flags
 
 
 def distribution(percents: list[float], bins: int = 10) -> list[int]:

@@ -29,6 +29,7 @@ from academy.quizzes import attempts as rules
 from academy.quizzes import services
 from academy.quizzes.models import Attempt, AttemptQuestion, AttemptState, Question
 from academy.quizzes.types.registry import question_type
+from academy.security.input import MAX_DB_INT, whole_number
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
 
@@ -60,7 +61,11 @@ def quiz_list():
     statuses = {}
     if current_user.role == Role.TRAINEE:
         moment = now()
-        statuses = {q.id: rules.availability(q, current_user.id, moment) for q in quizzes}
+        mine = services.attempts_by_quiz(current_user.id)  # one query, not one per quiz
+        statuses = {
+            q.id: rules.availability(q, current_user.id, moment, mine.get(q.id, []))
+            for q in quizzes
+        }
         db.session.commit()  # an overdue attempt found on the way has been submitted
     return render_template("quizzes/list.html", quizzes=quizzes, statuses=statuses)
 
@@ -125,7 +130,7 @@ def attempt_page(attempt_id: int):
     pages = _pages(attempt)
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     if request.method == "POST":
-        sequence = request.form.get("sequence", type=int) or server_sequence()
+        sequence = whole_number(request.form.get("sequence")) or server_sequence()
         _save_slots(attempt, _page_slots(attempt, page), request.form, sequence, moment)
         db.session.commit()
         action = request.form.get("action", "next")
@@ -180,8 +185,10 @@ def autosave(attempt_id: int):
     sequence, fields = payload.get("sequence"), payload.get("fields")
     if slot is None:
         return jsonify(saved=False, error="slot: no such question in this attempt."), 400
-    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
-        return jsonify(saved=False, error="sequence: must be a whole number."), 400
+    if whole_number(sequence) is None or not isinstance(sequence, int):
+        return jsonify(
+            saved=False, error=f"sequence: must be a whole number from 0 to {MAX_DB_INT}."
+        ), 400
     if not isinstance(fields, dict) or len(fields) > MAX_AUTOSAVE_FIELDS:
         return jsonify(saved=False, error="fields: must map field names to lists of values."), 400
     prefix = f"q{slot.id}"
@@ -234,7 +241,7 @@ def submit(attempt_id: int):
     # The timer's automatic submission carries the page's last answers.
     page = request.form.get("page", type=int)
     if page and attempt.state == AttemptState.IN_PROGRESS:
-        sequence = request.form.get("sequence", type=int) or server_sequence()
+        sequence = whole_number(request.form.get("sequence")) or server_sequence()
         _save_slots(
             attempt,
             _page_slots(attempt, min(max(page, 1), _pages(attempt))),
@@ -392,6 +399,8 @@ def mark(slot_id: int):
     if request.method == "POST":
         comment = (request.form.get("comment") or "").strip()[:10_000]
         try:
+            if not slot.needs_marking:  # marked meanwhile (another tutor, a resent form)
+                raise rules.AttemptError("This answer has already been marked.")
             points = Decimal(request.form.get("points", "").strip())
             if not points.is_finite():
                 raise InvalidOperation

@@ -268,7 +268,10 @@ def _parse_number(f: Field, raw) -> float:
     if isinstance(raw, bool):
         raise ValueError(f"{f.label} must be a number in {f.unit or 'units'}, not true/false.")
     if isinstance(raw, int | float):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # an integer too large for a float (JSON allows any length)
+            raise ValueError(_range_message(f)) from None
     elif isinstance(raw, str):
         try:
             value = float(raw.strip())

@@ -5,7 +5,6 @@ import pytest
 from tests.helpers import csrf_token, text
 from tests.security.routes import all_routes
 
-
 # Exempt on purpose: it changes nothing and authenticates nobody (a public JSON API).
 CSRF_EXEMPT = {"simulator.api_simulate"}
 

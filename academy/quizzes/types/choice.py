@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from academy.contentfiles import FieldChecker
 from academy.quizzes.types.base import Grade, QuestionType, shuffled
+from academy.security.input import whole_number
 
 
 def _validate_options(check: FieldChecker, minimum_correct: int, needs_wrong: bool) -> None:
@@ -45,8 +46,9 @@ def _present_options(data: dict, layout: dict) -> dict:
 def _chosen(form, name: str, count: int) -> list[int]:
     values = []
     for raw in form.getlist(name):
-        if str(raw).isdigit() and int(raw) < count and int(raw) not in values:
-            values.append(int(raw))
+        number = whole_number(str(raw), high=count - 1)
+        if number is not None and number not in values:
+            values.append(number)
     return sorted(values)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from academy.quizzes.types.base import Grade, QuestionType, shuffled
+from academy.security.input import whole_number
 
 
 class Matching(QuestionType):
@@ -50,9 +51,9 @@ class Matching(QuestionType):
     def read(self, form, name, data, layout):
         answers, count = {}, len(self._choices(data))
         for i in range(len(data["pairs"])):
-            raw = form.get(f"{name}-{i}", "")
-            if raw.isdigit() and int(raw) < count:
-                answers[str(i)] = int(raw)
+            number = whole_number(form.get(f"{name}-{i}", ""), high=count - 1)
+            if number is not None:
+                answers[str(i)] = number
         return answers or None
 
     def grade(self, data, response):

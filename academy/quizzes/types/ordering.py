@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from academy.quizzes.types.base import Grade, QuestionType
+from academy.security.input import whole_number
 
 
 def longest_ordered_run(positions: list[int]) -> int:
@@ -50,9 +51,9 @@ class Ordering(QuestionType):
         """Each step gets a position number; the response lists item indexes in that order."""
         count, placed = len(data["items"]), {}
         for i in range(count):
-            raw = form.get(f"{name}-{i}", "")
-            if raw.isdigit() and 1 <= int(raw) <= count:
-                placed[i] = int(raw)
+            number = whole_number(form.get(f"{name}-{i}", ""), low=1, high=count)
+            if number is not None:
+                placed[i] = number
         if not placed:
             return None
         return {"positions": {str(i): p for i, p in placed.items()}}

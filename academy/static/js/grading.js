@@ -16,7 +16,9 @@
 
   function debounce(fn, ms) {
     let timer;
-    return function () { clearTimeout(timer); timer = setTimeout(fn, ms); };
+    const later = function () { clearTimeout(timer); timer = setTimeout(fn, ms); };
+    later.cancel = function () { clearTimeout(timer); };
+    return later;
   }
 
   function say(form, text) {
@@ -50,8 +52,12 @@
   if (mark && mark.querySelector("button[type=submit]")) {
     const lock = mark.querySelector('input[name="lock_version"]');
     let conflicted = false;
+    // One autosave at a time: each reply carries the lock version the next save must send.
+    let inFlight = null;
+    let again = false;
     const save = function () {
       if (conflicted) return;
+      if (inFlight) { again = true; return; }
       const fields = fieldsOf(mark);
       const selections = {};
       Object.keys(fields).forEach(function (name) {
@@ -60,7 +66,7 @@
         selections[match[2]] = selections[match[2]] || {};
         selections[match[2]][match[1]] = fields[name][0];
       });
-      window.academyFetch(mark.dataset.autosaveUrl, {
+      const request = window.academyFetch(mark.dataset.autosaveUrl, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({
@@ -83,8 +89,26 @@
           say(mark, "Not saved: " + body.error);
         }
       }); }).catch(function () { say(mark, "Offline: use Save draft when you reconnect."); });
+      inFlight = request.finally(function () {
+        inFlight = null;
+        if (again) { again = false; save(); }
+      });
     };
-    mark.addEventListener("input", debounce(save, 1000));
-    mark.addEventListener("change", debounce(save, 300));
+    const onInput = debounce(save, 1000);
+    const onChange = debounce(save, 300);
+    mark.addEventListener("input", onInput);
+    mark.addEventListener("change", onChange);
+    // Pressing Save draft or Finish right after typing: drop the autosave still waiting, and
+    // let one already under way finish first, so the form carries the lock version it got
+    // back (otherwise the server would refuse the tutor's own mark as someone else's save).
+    mark.addEventListener("submit", function (event) {
+      onInput.cancel();
+      onChange.cancel();
+      again = false;
+      if (!inFlight) return;
+      event.preventDefault();
+      const submitter = event.submitter;
+      inFlight.finally(function () { mark.requestSubmit(submitter); });
+    });
   }
 })();

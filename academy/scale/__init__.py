@@ -1,0 +1,1 @@
+"""Generated data at scale: ``flask --app academy demo generate --size S|M|XL --seed N``."""
