@@ -24,7 +24,9 @@ from academy.scale import generator
 from tests.helpers import login, post_form
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = 7
+# A seed whose tutor001 has more to mark in the larger academy, case plans and written quiz
+# answers alike (asserted below), so a query per row of the queue would show.
+SEED = 15
 SMALL = generator.Size("small", trainees=10, tutors=2, cohorts=2)
 LARGER = generator.Size("larger", trainees=60, tutors=2, cohorts=2)
 QUIZ = "laser-physics-quiz"
@@ -91,6 +93,7 @@ def _measure(app, size: generator.Size) -> dict[str, int]:
                 "ORDER BY m.position, l.position LIMIT 1"
             )
         ).one()
+        waiting = _waiting_for_tutor_one()
         quiz_slugs = db.session.scalars(
             sa.select(Quiz.slug).order_by(Quiz.module_slug.is_(None), Quiz.slug)
         ).all()
@@ -131,12 +134,34 @@ def _measure(app, size: generator.Size) -> dict[str, int]:
             response = client.get(url)
         assert response.status_code == 200, f"{name}: {response.status_code}"
         counts[name] = len(seen)
-    return counts
+    return counts, waiting
+
+
+def _waiting_for_tutor_one() -> tuple[int, int]:
+    """Case plans in tutor001's queue, and written quiz answers waiting for any tutor."""
+    plans = db.session.scalar(
+        sa.text(
+            "SELECT COUNT(*) FROM submissions s "
+            "JOIN cohort_memberships m ON m.user_id = s.trainee_id "
+            "JOIN cohorts c ON c.id = m.cohort_id JOIN users t ON t.id = c.lead_tutor_id "
+            "WHERE t.email = :tutor "
+            "AND s.state IN ('submitted', 'being_marked', 'awaiting_release')"
+        ),
+        {"tutor": generator.tutor_email(1)},
+    )
+    written = db.session.scalar(
+        sa.text("SELECT COUNT(*) FROM attempt_questions WHERE needs_marking = :yes"),
+        {"yes": True},
+    )
+    return plans, written
 
 
 def test_pages_run_the_same_number_of_queries_at_both_sizes(app):
-    small = _measure(app, SMALL)
-    larger = _measure(app, LARGER)
+    small, small_waiting = _measure(app, SMALL)
+    larger, larger_waiting = _measure(app, LARGER)
+    assert all(0 < a < b for a, b in zip(small_waiting, larger_waiting, strict=True)), (
+        "the larger academy should give the tutor more of each kind of work to mark"
+    )
     report = "\n".join(f"{name:<30}{small[name]:>6}{larger[name]:>8}" for name in small)
     print(f"\n{'page':<30}{'small':>6}{'larger':>8}\n{report}")
     assert larger == small, f"a page's queries grow with the data:\n{report}"
