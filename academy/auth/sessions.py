@@ -81,4 +81,8 @@ def check_session_lifetime():
         session.pop("seen_at", None)
         flash("Your session has ended. Please log in again.", "info")
         return
-    session["seen_at"] = now().isoformat()
+    # Rewrite the cookie at most once a minute: a response that rewrites it while another
+    # request of the same browser is in flight can drop that request's flash message.
+    seen = _parse(session.get("seen_at"))
+    if seen is None or now() - seen > timedelta(minutes=1):
+        session["seen_at"] = now().isoformat()

@@ -31,7 +31,9 @@
   if (plan) {
     const base = Number(plan.dataset.sequenceBase);
     const sequence = function () { return Math.floor(base + (performance.now() - loadedAt)); };
+    let submitting = false;  // once the form is sent, no autosave may race it (or its message)
     const save = function () {
+      if (submitting) return;
       window.academyFetch(plan.dataset.autosaveUrl, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
@@ -43,6 +45,7 @@
     plan.addEventListener("input", debounce(save, 800));
     plan.addEventListener("change", debounce(save, 200));
     plan.addEventListener("submit", function () {
+      submitting = true;
       plan.querySelector('input[name="sequence"]').value = sequence();
     });
   }
