@@ -48,11 +48,18 @@ class CourseStatus:
         )
 
 
-def course_status(user_id: int, progress: list | None = None) -> CourseStatus:
+def course_status(
+    user_id: int,
+    progress: list | None = None,
+    *,
+    live_quizzes: list | None = None,
+    attempts_by_quiz: dict | None = None,
+) -> CourseStatus:
     """How far the trainee is towards the course certificate: live modules and the final.
 
-    ``progress``: the trainee's module progress (``catalogue.services.progress_for``) when
-    the caller has it already, as the dashboard does: it holds the same two counts.
+    The dashboard has already read the trainee's module progress (``progress``, from
+    ``catalogue.services.progress_for``), the live quizzes and the trainee's attempts by
+    quiz; given them, this runs no query at all.
     """
     from academy.quizzes import services as quizzes  # the certificate builds on the quizzes
     from academy.quizzes.attempts import attempts_of, quiz_grade
@@ -70,8 +77,13 @@ def course_status(user_id: int, progress: list | None = None) -> CourseStatus:
             )
             or 0
         )
-    final = quizzes.quiz_by_slug(FINAL_ASSESSMENT)
-    passed = final is not None and quiz_grade(final, attempts_of(final, user_id))[1]
+    if live_quizzes is not None and attempts_by_quiz is not None:
+        final = next((q for q in live_quizzes if q.slug == FINAL_ASSESSMENT), None)
+        final_attempts = attempts_by_quiz.get(final.id, []) if final else []
+    else:
+        final = quizzes.quiz_by_slug(FINAL_ASSESSMENT)
+        final_attempts = attempts_of(final, user_id) if final else []
+    passed = final is not None and quiz_grade(final, final_attempts)[1]
     return CourseStatus(done, total, passed)
 
 

@@ -2,9 +2,10 @@
 
 Each domain contributes its own next steps through one function listed in
 ``NEXT_STEP_SOURCES``; ``returned_submission_steps`` is where case assessments that a
-tutor returned to the trainee belong (the grading domain fills it in). The trainee's module
-progress is computed once per page and handed to each source, so the dashboard runs a fixed,
-small number of queries (tests/test_query_counts.py).
+tutor returned to the trainee belong (the grading domain fills it in). What several parts
+need (module progress, the live quizzes, the trainee's attempts) is read once per page as a
+``TraineeRecord`` and handed to each, so the dashboard runs a fixed, small number of
+queries (tests/test_query_counts.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from academy.grading import states as grading_states
 from academy.grading.models import CaseAssessment, Submission
 from academy.quizzes import attempts as quiz_rules
 from academy.quizzes import services as quizzes
-from academy.quizzes.models import Attempt, AttemptState
+from academy.quizzes.models import Attempt, AttemptState, Quiz
 
 INACTIVE_AFTER = timedelta(days=14)
 BEHIND_BY_POINTS = 20
@@ -40,10 +41,23 @@ class NextStep:
     action: str
 
 
-def reading_steps(
-    user: User, moment: datetime, *, progress: list[reading.ModuleProgress] | None = None
-) -> list[NextStep]:
-    lesson = reading.next_unread(user, progress)
+@dataclass
+class TraineeRecord:
+    """What the dashboard's parts share, read once: module progress, quizzes and attempts."""
+
+    progress: list[reading.ModuleProgress]
+    quizzes: list[Quiz]
+    attempts: dict[int, list[Attempt]]  # the trainee's, by quiz id, in number order
+
+
+def trainee_record(user: User) -> TraineeRecord:
+    return TraineeRecord(
+        reading.progress_for(user), quizzes.live_quizzes(), quizzes.attempts_by_quiz(user.id)
+    )
+
+
+def reading_steps(user: User, moment: datetime, record: TraineeRecord) -> list[NextStep]:
+    lesson = reading.next_unread(user, record.progress)
     if lesson is None:
         return []
     return [
@@ -58,21 +72,14 @@ def reading_steps(
 
 
 def quiz_steps(
-    user: User,
-    moment: datetime,
-    limit: int = 2,
-    *,
-    progress: list[reading.ModuleProgress] | None = None,
+    user: User, moment: datetime, record: TraineeRecord, limit: int = 2
 ) -> list[NextStep]:
     """A quiz in progress, else quizzes not yet passed that the trainee is ready for."""
-    if progress is None:
-        progress = reading.progress_for(user)
-    progress = {p.module.slug: p for p in progress}
+    progress = {p.module.slug: p for p in record.progress}
     all_modules_done = bool(progress) and all(p.completed_at for p in progress.values())
     resume, ready = [], []
-    attempts = quizzes.attempts_by_quiz(user.id)  # every quiz's attempts in one query
-    for quiz in quizzes.live_quizzes():
-        status = quiz_rules.availability(quiz, user.id, moment, attempts.get(quiz.id, []))
+    for quiz in record.quizzes:
+        status = quiz_rules.availability(quiz, user.id, moment, record.attempts.get(quiz.id, []))
         if status.in_progress is not None:
             resume.append(
                 NextStep(
@@ -108,7 +115,9 @@ def quiz_steps(
     return (resume + ready)[:limit]
 
 
-def returned_submission_steps(user: User, moment: datetime, **_context) -> list[NextStep]:
+def returned_submission_steps(
+    user: User, moment: datetime, record: TraineeRecord
+) -> list[NextStep]:
     """Case plans a tutor returned for changes, then plans still in draft."""
     rows = db.session.execute(
         sa.select(Submission, CaseAssessment)
@@ -136,23 +145,21 @@ def returned_submission_steps(user: User, moment: datetime, **_context) -> list[
     return steps
 
 
-# Each is called as source(user, moment, progress=...) and may ignore the progress.
-NEXT_STEP_SOURCES: list[Callable[..., list[NextStep]]] = [
+# Each is called as source(user, moment, record) and may ignore the record.
+NEXT_STEP_SOURCES: list[Callable[[User, datetime, TraineeRecord], list[NextStep]]] = [
     returned_submission_steps,
     reading_steps,
     quiz_steps,
 ]
 
 
-def next_steps(
-    user: User, moment: datetime, progress: list[reading.ModuleProgress] | None = None
-) -> list[NextStep]:
+def next_steps(user: User, moment: datetime, record: TraineeRecord | None = None) -> list[NextStep]:
     """What the trainee should do next, gathered from every domain in priority order."""
-    if progress is None:
-        progress = reading.progress_for(user)
+    if record is None:
+        record = trainee_record(user)
     steps: list[NextStep] = []
     for source in NEXT_STEP_SOURCES:
-        steps.extend(source(user, moment, progress=progress))
+        steps.extend(source(user, moment, record))
     return steps
 
 

@@ -8,7 +8,6 @@ from flask_login import current_user
 from academy.admin.services import counts_by_role
 from academy.auth.access import public
 from academy.auth.models import Role
-from academy.catalogue import services as reading
 from academy.certificates import services as certificates
 from academy.clock import now
 from academy.cohorts import services as cohorts
@@ -29,9 +28,9 @@ def home():
     moment = now()
     if current_user.role == Role.TRAINEE:
         context["my_cohorts"] = cohorts.cohorts_of_trainee(current_user)
-        progress = reading.progress_for(current_user)  # once, for the course and next steps
-        context["course"] = dashboard.course_progress(current_user, progress)
-        context["next_steps"] = dashboard.next_steps(current_user, moment, progress)
+        record = dashboard.trainee_record(current_user)  # once, for every part of the page
+        context["course"] = dashboard.course_progress(current_user, record.progress)
+        context["next_steps"] = dashboard.next_steps(current_user, moment, record)
         target = current_app.config["CPD_TARGET_HOURS"]
         cycle_start = current_app.config["CPD_CYCLE_START"]
         summary = cpd.cycle_summary(current_user.id, moment.date(), target, cycle_start)
@@ -43,7 +42,12 @@ def home():
             moment.date(),
         )
         context["certificates"] = certificates.certificates_of(current_user.id)
-        context["course_status"] = certificates.course_status(current_user.id, progress)
+        context["course_status"] = certificates.course_status(
+            current_user.id,
+            record.progress,
+            live_quizzes=record.quizzes,
+            attempts_by_quiz=record.attempts,
+        )
     else:
         context["led_cohorts"] = cohorts.cohorts_led_by(current_user)
         context["glances"] = [
