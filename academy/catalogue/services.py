@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -66,32 +67,53 @@ def live_modules() -> list[Module]:
     )
 
 
+# The statements of the busiest pages are built once and reused with new parameters:
+# building a SELECT costs several times what running a small one does (bench/profile_page.py).
+
+
+@cache
+def _modules_with_completion() -> sa.Select:
+    return (
+        sa.select(Module, ModuleCompletion.completed_at)
+        .outerjoin(
+            ModuleCompletion,
+            sa.and_(
+                ModuleCompletion.module_id == Module.id,
+                ModuleCompletion.user_id == sa.bindparam("user_id"),
+            ),
+        )
+        .where(Module.retired_at.is_(None))
+        .order_by(Module.position, Module.slug)
+    )
+
+
+@cache
+def _lessons_and_reads_by_module() -> sa.Select:
+    return (
+        sa.select(Lesson.module_id, sa.func.count(Lesson.id), sa.func.count(LessonRead.id))
+        .outerjoin(
+            LessonRead,
+            sa.and_(
+                LessonRead.lesson_id == Lesson.id, LessonRead.user_id == sa.bindparam("user_id")
+            ),
+        )
+        .where(Lesson.retired_at.is_(None))
+        .group_by(Lesson.module_id)
+    )
+
+
 def progress_for(user: User) -> list[ModuleProgress]:
     """Every live module with the user's reading progress, completion and locks (2 queries).
 
     Every page a trainee opens in the catalogue, and the dashboard, starts here, so the
     modules come with the user's completions and the lesson counts with their reads.
     """
-    rows = db.session.execute(
-        sa.select(Module, ModuleCompletion.completed_at)
-        .outerjoin(
-            ModuleCompletion,
-            sa.and_(ModuleCompletion.module_id == Module.id, ModuleCompletion.user_id == user.id),
-        )
-        .where(Module.retired_at.is_(None))
-        .order_by(Module.position, Module.slug)
-    ).all()
+    given = {"user_id": user.id}
+    rows = db.session.execute(_modules_with_completion(), given).all()
     modules = [module for module, _ in rows]
     completions = {module.id: at for module, at in rows if at is not None}
     totals, reads = {}, {}
-    for module_id, total, read in db.session.execute(
-        sa.select(Lesson.module_id, sa.func.count(Lesson.id), sa.func.count(LessonRead.id))
-        .outerjoin(
-            LessonRead, sa.and_(LessonRead.lesson_id == Lesson.id, LessonRead.user_id == user.id)
-        )
-        .where(Lesson.retired_at.is_(None))
-        .group_by(Lesson.module_id)
-    ):
+    for module_id, total, read in db.session.execute(_lessons_and_reads_by_module(), given):
         totals[module_id], reads[module_id] = total, read
     by_slug = {m.slug: m for m in modules}
     completed_slugs = {m.slug for m in modules if m.id in completions}
@@ -120,15 +142,22 @@ def module_progress(user: User, slug: str) -> ModuleProgress | None:
     return next((p for p in progress_for(user) if p.module.slug == slug), None)
 
 
+@cache
+def _read_times_in_module() -> sa.Select:
+    return (
+        sa.select(LessonRead.lesson_id, LessonRead.read_at)
+        .join(Lesson, Lesson.id == LessonRead.lesson_id)
+        .where(
+            LessonRead.user_id == sa.bindparam("user_id"),
+            Lesson.module_id == sa.bindparam("module_id"),
+        )
+    )
+
+
 def read_times(user: User, module: Module) -> dict[int, datetime]:
     """When the user read each lesson of the module, by lesson id."""
-    return dict(
-        db.session.execute(
-            sa.select(LessonRead.lesson_id, LessonRead.read_at)
-            .join(Lesson, Lesson.id == LessonRead.lesson_id)
-            .where(LessonRead.user_id == user.id, Lesson.module_id == module.id)
-        ).all()
-    )
+    given = {"user_id": user.id, "module_id": module.id}
+    return dict(db.session.execute(_read_times_in_module(), given).all())
 
 
 def find_lesson(module: Module, slug: str) -> Lesson | None:
@@ -144,6 +173,22 @@ def neighbours(module: Module, lesson: Lesson) -> tuple[Lesson | None, Lesson | 
     )
 
 
+@cache
+def _first_unread_lesson() -> sa.Select:
+    read = sa.select(LessonRead.lesson_id).where(LessonRead.user_id == sa.bindparam("user_id"))
+    return (
+        sa.select(Lesson)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(
+            Lesson.module_id.in_(sa.bindparam("module_ids", expanding=True)),
+            Lesson.retired_at.is_(None),
+            Lesson.id.not_in(read),
+        )
+        .order_by(Module.position, Module.slug, Lesson.position)  # the course's order
+        .limit(1)
+    )
+
+
 def next_unread(user: User, progress: list[ModuleProgress] | None = None) -> Lesson | None:
     """The first unread lesson of the first unlocked, unfinished module: what to do next.
 
@@ -153,19 +198,8 @@ def next_unread(user: User, progress: list[ModuleProgress] | None = None) -> Les
     open_modules = [p.module.id for p in progress if not p.completed_at and not p.locked]
     if not open_modules:
         return None
-    read = sa.select(LessonRead.lesson_id).where(LessonRead.user_id == user.id)
-    in_course_order = sa.case({module_id: i for i, module_id in enumerate(open_modules)},
-                              value=Lesson.module_id)  # fmt: skip
-    return db.session.scalar(
-        sa.select(Lesson)
-        .where(
-            Lesson.module_id.in_(open_modules),
-            Lesson.retired_at.is_(None),
-            Lesson.id.not_in(read),
-        )
-        .order_by(in_course_order, Lesson.position)
-        .limit(1)
-    )
+    given = {"user_id": user.id, "module_ids": open_modules}
+    return db.session.scalar(_first_unread_lesson(), given)
 
 
 def mark_read(user: User, lesson: Lesson) -> tuple[bool, bool]:

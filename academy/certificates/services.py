@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -234,14 +235,22 @@ def revoke(certificate: Certificate, admin: User, reason: str, moment: datetime)
 # --- Reading and verifying ----------------------------------------------------------------
 
 
-def certificates_of(user_id: int) -> list[Certificate]:
-    return list(
-        db.session.scalars(
-            sa.select(Certificate)
-            .where(Certificate.user_id == user_id)
-            .order_by(Certificate.issued_at, Certificate.id)
-        )
+@cache  # built once: the dashboard runs it on every visit
+def _certificates_of_user() -> sa.Select:
+    return (
+        sa.select(Certificate)
+        .where(Certificate.user_id == sa.bindparam("user_id"))
+        .order_by(Certificate.issued_at, Certificate.id)
     )
+
+
+@cache  # and the public verify page on every check
+def _certificate_by_code() -> sa.Select:
+    return sa.select(Certificate).where(Certificate.code == sa.bindparam("code"))
+
+
+def certificates_of(user_id: int) -> list[Certificate]:
+    return list(db.session.scalars(_certificates_of_user(), {"user_id": user_id}))
 
 
 def all_certificates(limit: int = 500) -> list[Certificate]:
@@ -280,7 +289,7 @@ def verify(code_text: str, key: bytes) -> Verification:
     code = signing.normalise_code(code_text)
     if code is None:
         return Verification(Verdict.UNKNOWN)
-    certificate = db.session.scalar(sa.select(Certificate).where(Certificate.code == code))
+    certificate = db.session.scalar(_certificate_by_code(), {"code": code})
     if certificate is None:
         return Verification(Verdict.UNKNOWN)
     if not signing.signature_valid(certificate, key):

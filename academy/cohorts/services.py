@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -95,16 +96,19 @@ def revoke_invite(invite: InviteCode) -> None:
         db.session.flush()
 
 
-def cohorts_of_trainee(user: User) -> list[Cohort]:
-    return list(
-        db.session.scalars(
-            sa.select(Cohort)
-            .join(CohortMembership)
-            .where(CohortMembership.user_id == user.id)
-            .options(joinedload(Cohort.lead_tutor))  # the dashboard names each lead tutor
-            .order_by(Cohort.name)
-        )
+@cache  # built once: the dashboard runs it on every visit
+def _cohorts_of_trainee() -> sa.Select:
+    return (
+        sa.select(Cohort)
+        .join(CohortMembership)
+        .where(CohortMembership.user_id == sa.bindparam("user_id"))
+        .options(joinedload(Cohort.lead_tutor))  # the dashboard names each lead tutor
+        .order_by(Cohort.name)
     )
+
+
+def cohorts_of_trainee(user: User) -> list[Cohort]:
+    return list(db.session.scalars(_cohorts_of_trainee(), {"user_id": user.id}))
 
 
 def cohorts_led_by(user: User) -> list[tuple[Cohort, int]]:

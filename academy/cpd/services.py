@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -200,18 +201,33 @@ class RecordLine:
         return Activity.LABELS[self.activity]
 
 
+# Built once: the CPD record and the dashboard read these on every visit, and building a
+# statement costs more than running one of these.
+@cache
+def _entries_of_user() -> sa.Select:
+    return (
+        sa.select(CpdEntry)
+        .where(CpdEntry.user_id == sa.bindparam("user_id"))
+        .order_by(CpdEntry.completed_at)
+    )
+
+
+@cache
+def _external_activities_of_user() -> sa.Select:
+    return (
+        sa.select(ExternalActivity)
+        .where(ExternalActivity.user_id == sa.bindparam("user_id"))
+        .order_by(ExternalActivity.end_date, ExternalActivity.id)
+    )
+
+
 def record_lines(
     user_id: int, start: date | None = None, end: date | None = None
 ) -> list[RecordLine]:
     """The user's CPD record between ``start`` and ``end`` (exclusive), oldest first."""
-    entries = db.session.scalars(
-        sa.select(CpdEntry).where(CpdEntry.user_id == user_id).order_by(CpdEntry.completed_at)
-    )
-    externals = db.session.scalars(
-        sa.select(ExternalActivity)
-        .where(ExternalActivity.user_id == user_id)
-        .order_by(ExternalActivity.end_date, ExternalActivity.id)
-    )
+    given = {"user_id": user_id}
+    entries = db.session.scalars(_entries_of_user(), given)
+    externals = db.session.scalars(_external_activities_of_user(), given)
     lines = [
         RecordLine(
             day=entry.completed_at.date(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import url_for
@@ -115,19 +116,24 @@ def quiz_steps(
     return (resume + ready)[:limit]
 
 
+@cache  # built once: building a statement costs more than running this one
+def _unfinished_submissions() -> sa.Select:
+    return (
+        sa.select(Submission, CaseAssessment)
+        .join(CaseAssessment, CaseAssessment.id == Submission.assessment_id)
+        .where(
+            Submission.trainee_id == sa.bindparam("user_id"),
+            Submission.state.in_([grading_states.RETURNED, grading_states.DRAFT]),
+        )
+        .order_by(Submission.state.desc(), Submission.updated_at)
+    )
+
+
 def returned_submission_steps(
     user: User, moment: datetime, record: TraineeRecord
 ) -> list[NextStep]:
     """Case plans a tutor returned for changes, then plans still in draft."""
-    rows = db.session.execute(
-        sa.select(Submission, CaseAssessment)
-        .join(CaseAssessment, CaseAssessment.id == Submission.assessment_id)
-        .where(
-            Submission.trainee_id == user.id,
-            Submission.state.in_([grading_states.RETURNED, grading_states.DRAFT]),
-        )
-        .order_by(Submission.state.desc(), Submission.updated_at)
-    ).all()
+    rows = db.session.execute(_unfinished_submissions(), {"user_id": user.id}).all()
     steps = []
     for submission, assessment in rows:
         returned = submission.state == grading_states.RETURNED

@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -234,15 +235,20 @@ def save_answer(slot: AttemptQuestion, response, sequence: int, moment: datetime
     return False
 
 
-def load_attempt(attempt_id: int) -> Attempt | None:
-    return db.session.scalar(
+@cache  # built once: every quiz page and autosave loads its attempt this way
+def _attempt_with_slots() -> sa.Select:
+    return (
         sa.select(Attempt)
-        .where(Attempt.id == attempt_id)
+        .where(Attempt.id == sa.bindparam("attempt_id"))
         .options(
             selectinload(Attempt.slots).selectinload(AttemptQuestion.version),
             selectinload(Attempt.slots).selectinload(AttemptQuestion.answer),
         )
     )
+
+
+def load_attempt(attempt_id: int) -> Attempt | None:
+    return db.session.scalar(_attempt_with_slots(), {"attempt_id": attempt_id})
 
 
 def submit(attempt: Attempt, moment: datetime, *, overdue: bool = False) -> bool:
