@@ -175,10 +175,11 @@ def has_generated_data(url: str) -> bool:
         return False
 
 
-def choose_people(url: str, folder: Path) -> dict:
+def choose_people(url: str, folder: Path, *, record: bool = True) -> dict:
     """A mid-course trainee not used by an earlier run, their lead tutor and their pages.
 
-    Each run starts a quiz attempt for its trainee, so it takes the next unused one.
+    Each run starts a quiz attempt for its trainee, so it takes the next unused one and
+    records it as used (``record=False`` leaves the choice for the next run to make again).
     """
     runs_file = folder / "runs.json"
     used = json.loads(runs_file.read_text()) if runs_file.exists() else []
@@ -244,7 +245,8 @@ def choose_people(url: str, folder: Path) -> dict:
         )
         code = connection.scalar(sa.text("SELECT code FROM certificates ORDER BY id LIMIT 1"))
     engine.dispose()
-    runs_file.write_text(json.dumps([*used, trainee.email]))
+    if record:
+        runs_file.write_text(json.dumps([*used, trainee.email]))
     return {
         "trainee": trainee.email,
         "tutor": tutor,
