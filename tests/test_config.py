@@ -76,3 +76,28 @@ def test_production_refuses_to_start_without_certificate_settings(
     monkeypatch.delenv(variable)
     with pytest.raises(UnsafeConfiguration, match=message):
         create_app({"ACADEMY_ENV": "production", "INSTANCE_PATH": str(tmp_path)})
+
+
+def test_a_sqlite_file_writes_ahead_so_pages_read_while_answers_are_saved(tmp_path):
+    """WAL: a reader is not locked out by a writer's commit, and a busy writer waits."""
+    from academy.extensions import db
+
+    url = f"sqlite:///{tmp_path / 'academy.sqlite3'}"
+    app = create_app(
+        {"ACADEMY_ENV": "testing", "INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url}
+    )
+    assert "pool_pre_ping" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        db.engine.dispose()
+
+
+def test_a_server_database_is_pinged_before_use_so_a_restart_costs_no_request(tmp_path):
+    url = "postgresql+psycopg://u@db.example/academy"
+    app = create_app(
+        {"ACADEMY_ENV": "testing", "INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url}
+    )
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
