@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from flask import request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from academy.auth.access import PUBLIC
-from academy.auth.models import Role
+from academy.auth.models import Role, role_may
 from academy.clock import now
 from academy.markdown import render_markdown
 
@@ -35,14 +36,22 @@ NAVIGATION = [
 
 
 def navigation() -> list[dict]:
-    signed_in = current_user.is_authenticated
-    items = []
+    role = current_user.role if current_user.is_authenticated else None
+    return [
+        {"label": label, "url": url, "current": request.endpoint == endpoint}
+        for label, endpoint, url in _menu(role, request.script_root)
+    ]
+
+
+@lru_cache(maxsize=64)
+def _menu(role: Role | None, script_root: str) -> tuple[tuple[str, str, str], ...]:
+    """The role's menu entries with their addresses, worked out once per role (every page
+    shows the menu, and building a URL is not free)."""
+    allowed = []
     for label, endpoint, roles in NAVIGATION:
-        if roles == PUBLIC or (signed_in and current_user.has_role(*roles)):
-            items.append(
-                {"label": label, "url": url_for(endpoint), "current": request.endpoint == endpoint}
-            )
-    return items
+        if roles == PUBLIC or (role is not None and role_may(role, *roles)):
+            allowed.append((label, endpoint, url_for(endpoint)))
+    return tuple(allowed)
 
 
 def format_datetime(value: datetime | None, with_time: bool = True) -> str:

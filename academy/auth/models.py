@@ -23,6 +23,11 @@ class Role(enum.StrEnum):
         return {"trainee": "Trainee", "tutor": "Tutor", "admin": "Administrator"}[self.value]
 
 
+def role_may(role: Role, *roles: Role) -> bool:
+    """Whether ``role`` is one of ``roles``; admins may do whatever tutors may."""
+    return role in roles or (role == Role.ADMIN and Role.TUTOR in roles)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -52,11 +57,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_version}"
 
     def has_role(self, *roles: Role) -> bool:
-        """Admins may do whatever tutors may."""
-        allowed = set(roles)
-        if Role.TUTOR in allowed:
-            allowed.add(Role.ADMIN)
-        return self.role in allowed
+        return role_may(self.role, *roles)
 
     @property
     def is_staff(self) -> bool:
