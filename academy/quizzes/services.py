@@ -7,8 +7,10 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from academy.audit.models import record
 from academy.auth.models import User
@@ -26,28 +28,40 @@ from academy.quizzes.models import (
 from academy.quizzes.statistics import (
     ItemStatistics,
     ItemSums,
-    distribution,
     item_statistics_from_sums,
 )
 from academy.quizzes.types.registry import question_type
 
+# The dashboard's statements are built once (functools.cache) and reused with new
+# parameters: building a SELECT costs more than running a small one.
+
+
+@cache
+def _live_quizzes() -> sa.Select:
+    return (
+        sa.select(Quiz)
+        .where(Quiz.retired_at.is_(None))
+        .order_by(Quiz.module_slug.is_(None), Quiz.title)
+    )
+
+
+@cache
+def _attempts_of_user() -> sa.Select:
+    return (
+        sa.select(Attempt)
+        .where(Attempt.user_id == sa.bindparam("user_id"))
+        .order_by(Attempt.number)
+    )
+
 
 def live_quizzes() -> list[Quiz]:
-    return list(
-        db.session.scalars(
-            sa.select(Quiz)
-            .where(Quiz.retired_at.is_(None))
-            .order_by(Quiz.module_slug.is_(None), Quiz.title)
-        )
-    )
+    return list(db.session.scalars(_live_quizzes()))
 
 
 def attempts_by_quiz(user_id: int) -> dict[int, list[Attempt]]:
     """The user's attempts at every quiz, by quiz id in number order, in one query."""
     by_quiz: dict[int, list[Attempt]] = {}
-    for attempt in db.session.scalars(
-        sa.select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.number)
-    ):
+    for attempt in db.session.scalars(_attempts_of_user(), {"user_id": user_id}):
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
     return by_quiz
 
@@ -99,97 +113,276 @@ def question_count_by_slot(attempt: Attempt) -> tuple[int, int]:
 
 # --- Reports for tutors ------------------------------------------------------------------
 
+GRADES_PER_PAGE = 50
+BANDS = 10  # the score distribution's bands, each 100/BANDS percent wide (a whole number)
+
+
+@dataclass
+class ReportSummary:
+    """Counts over every attempt in the report, made by the database."""
+
+    attempts: int
+    finished: int
+    mean_percent: float | None  # of the finished attempts
+    trainees: int  # with at least one attempt
+    graded: int  # with a grade that counts (a finished attempt)
+    passed: int  # whose grade that counts reaches the pass mark
+
+    @property
+    def pass_rate(self) -> float | None:
+        return 100 * self.passed / self.graded if self.graded else None
+
+
+@dataclass
+class TraineeGrade:
+    user_id: int
+    name: str
+    email: str
+    grade: Decimal | None
+    passed: bool
+    attempts: list[Attempt]
+
+
+@dataclass
+class GradesPage:
+    """One page of the grades table, trainees in name order."""
+
+    rows: list[TraineeGrade]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+    def links(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and those near this one (None: a gap)."""
+        shown = {1, self.pages, *range(self.page - around, self.page + around + 1)}
+        numbers = sorted(n for n in shown if 1 <= n <= self.pages)
+        links: list[int | None] = []
+        for n in numbers:
+            if links and n - links[-1] > 1:
+                links.append(None)
+            links.append(n)
+        return links
+
 
 @dataclass
 class QuizReport:
     quiz: Quiz
-    rows: list[tuple[Attempt, User]]
+    summary: ReportSummary
     distribution: list[int]
     items: list[tuple[ItemStatistics, Question, str]]
-    grades: list[tuple[User, Decimal | None, bool]]
+    grades: GradesPage
 
 
-def quiz_report(quiz: Quiz, cohort_id: int | None = None) -> QuizReport:
-    """Attempts, grades, the score distribution and item statistics, in four queries.
+def quiz_report(
+    quiz: Quiz, cohort_id: int | None = None, page: int = 1, per_page: int = GRADES_PER_PAGE
+) -> QuizReport:
+    """Summary, distribution and item statistics over every attempt, and one page of grades.
 
-    Item statistics are summed per question by the database: with every trainee's attempts
-    (tens of thousands of attempts, hundreds of thousands of answers) no answer row is sent
-    to Python, and the finished attempts are chosen by a subquery, not a list of their ids
-    (which would outgrow a database's limit on bound parameters).
+    Whatever the number of attempts, the database counts and sums them (six queries in all),
+    and only the page's trainees and their attempts reach Python: loading every attempt as
+    an object took seconds at 10,000 trainees. ``page`` is clamped to the pages there are.
     """
-    members = sa.select(CohortMembership.user_id).where(CohortMembership.cohort_id == cohort_id)
-    query = (
-        sa.select(Attempt, User)
-        .join(User, User.id == Attempt.user_id)
-        .where(Attempt.quiz_id == quiz.id)
-        .order_by(User.full_name, Attempt.number)
+    chosen = _report_attempts(quiz, cohort_id)
+    summary, bands = _summary(quiz, chosen)
+    pages = max(1, -(-summary.trainees // per_page))
+    page = min(max(page, 1), pages)
+    grades = GradesPage(
+        _grades_page(quiz, chosen, page, per_page), page, per_page, summary.trainees
     )
-    finished_ids = sa.select(Attempt.id).where(
-        Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.FINISHED
-    )
-    if cohort_id:
-        query = query.where(Attempt.user_id.in_(members))
-        finished_ids = finished_ids.where(Attempt.user_id.in_(members))
-    rows = db.session.execute(query).all()
-    finished = [a for a, _ in rows if a.state == AttemptState.FINISHED]
-    by_user: dict[int, list[Attempt]] = {}
-    users: dict[int, User] = {}
-    for attempt, user in rows:
-        by_user.setdefault(user.id, []).append(attempt)
-        users[user.id] = user
-    grades = [(users[uid], *attempt_rules.quiz_grade(quiz, a)) for uid, a in by_user.items()]
+    return QuizReport(quiz, summary, bands, item_statistics(quiz, cohort_id), grades)
 
-    points = sa.cast(AttemptQuestion.max_points, sa.Float)
-    x = sa.func.coalesce(sa.cast(AttemptQuestion.fraction, sa.Float), 0.0) * points
-    y = sa.func.coalesce(sa.cast(Attempt.score, sa.Float), 0.0) - x
-    share = sa.case((AttemptQuestion.max_points > 0, x / points), else_=0.0)
-    per_question: dict[int, ItemSums] = {
-        question_id: ItemSums(n, *(float(value or 0) for value in sums))
-        for question_id, n, *sums in db.session.execute(
+
+def _report_attempts(quiz: Quiz, cohort_id: int | None) -> list[sa.ColumnElement[bool]]:
+    """The conditions choosing the report's attempts: the quiz's, of one cohort if asked."""
+    conditions = [Attempt.quiz_id == quiz.id]
+    if cohort_id:
+        members = sa.select(CohortMembership.user_id).where(CohortMembership.cohort_id == cohort_id)
+        conditions.append(Attempt.user_id.in_(members))
+    return conditions
+
+
+def _band(percent: sa.ColumnElement) -> sa.ColumnElement[int]:
+    """A grade's band in SQL, as ``statistics.distribution`` bands it (the last includes 100)."""
+    width = 100 // BANDS  # whole numbers: PostgreSQL compares a numeric with a float slowly
+    return sa.case(*((percent < width * (k + 1), k) for k in range(BANDS - 1)), else_=BANDS - 1)
+
+
+def _summary(quiz: Quiz, chosen: list[sa.ColumnElement[bool]]) -> tuple[ReportSummary, list[int]]:
+    """The report's counts and its score distribution, in two aggregate queries."""
+    finished = Attempt.state == AttemptState.FINISHED
+    per_attempt = (
+        sa.select(
+            sa.case((finished, _band(sa.func.coalesce(Attempt.percent, 0)))).label("band"),
+            Attempt.percent,
+        )
+        .where(*chosen)
+        .subquery()
+    )
+    bands = [0] * BANDS
+    attempts = finished_count = 0
+    percent_sum = 0.0
+    for band, n, total in db.session.execute(
+        sa.select(per_attempt.c.band, sa.func.count(), sa.func.sum(per_attempt.c.percent)).group_by(
+            per_attempt.c.band
+        )
+    ):
+        attempts += n
+        if band is not None:
+            bands[band] = n
+            finished_count += n
+            percent_sum += float(total or 0)
+    grades = _grade_per_trainee(quiz, chosen)
+    passing = grades.c.grade >= quiz.pass_mark_percent
+    trainees, graded, passed = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count(grades.c.grade),
+            sa.func.coalesce(sa.func.sum(sa.case((passing, 1), else_=0)), 0),
+        )
+    ).one()
+    mean = percent_sum / finished_count if finished_count else None
+    return ReportSummary(attempts, finished_count, mean, trainees, graded, int(passed)), bands
+
+
+def _grade_per_trainee(quiz: Quiz, chosen: list[sa.ColumnElement[bool]]) -> sa.Subquery:
+    """Each trainee's grade that counts (user_id, grade), chosen as ``quiz_grade`` chooses.
+
+    In SQL so that the pass rate over thousands of trainees needs no attempt in Python;
+    ``attempt_rules.quiz_grade`` is the rule, and the tests hold the two to the same answer.
+    """
+    counts = sa.and_(Attempt.state == AttemptState.FINISHED, Attempt.percent.is_not(None))
+    if quiz.grading_method == "last":
+        last = (
             sa.select(
-                QuestionVersion.question_id,
-                sa.func.count(),
-                sa.func.sum(share),
-                sa.func.sum(x),
-                sa.func.sum(x * x),
-                sa.func.sum(y),
-                sa.func.sum(y * y),
-                sa.func.sum(x * y),
+                Attempt.user_id, sa.func.max(sa.case((counts, Attempt.number))).label("number")
             )
-            .select_from(AttemptQuestion)
-            .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
-            .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
-            .where(Attempt.id.in_(finished_ids))
-            .group_by(QuestionVersion.question_id)
+            .where(*chosen)
+            .group_by(Attempt.user_id)
+            .subquery()
+        )
+        latest = aliased(Attempt)
+        return (
+            sa.select(last.c.user_id, latest.percent.label("grade"))
+            .outerjoin(
+                latest,
+                sa.and_(
+                    latest.quiz_id == quiz.id,
+                    latest.user_id == last.c.user_id,
+                    latest.number == last.c.number,
+                ),
+            )
+            .subquery()
+        )
+    return (
+        sa.select(Attempt.user_id, sa.func.max(sa.case((counts, Attempt.percent))).label("grade"))
+        .where(*chosen)
+        .group_by(Attempt.user_id)
+        .subquery()
+    )
+
+
+def _grades_page(
+    quiz: Quiz, chosen: list[sa.ColumnElement[bool]], page: int, per_page: int
+) -> list[TraineeGrade]:
+    """The page's trainees by name, each with their attempts and grade that counts."""
+    trainees = db.session.execute(
+        sa.select(User.id, User.full_name, User.email)
+        .where(User.id.in_(sa.select(Attempt.user_id).where(*chosen)))
+        .order_by(User.full_name, User.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    by_user: dict[int, list[Attempt]] = {user_id: [] for user_id, _, _ in trainees}
+    if by_user:
+        for attempt in db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.quiz_id == quiz.id, Attempt.user_id.in_(list(by_user)))
+            .order_by(Attempt.number)
+        ):
+            by_user[attempt.user_id].append(attempt)
+    return [
+        TraineeGrade(
+            user_id,
+            name,
+            email,
+            *attempt_rules.quiz_grade(quiz, by_user[user_id]),
+            by_user[user_id],
+        )
+        for user_id, name, email in trainees
+    ]
+
+
+def item_statistics(
+    quiz: Quiz, cohort_id: int | None = None
+) -> list[tuple[ItemStatistics, Question, str]]:
+    """Facility and discrimination per question over the finished attempts, in two queries.
+
+    Summed per question version by the database: with every trainee's attempts (hundreds
+    of thousands of answers) no answer row is sent to Python. A question's versions are
+    added up here, as the sums allow.
+    """
+    # Per version and maximum, the question's score is the maximum times the fraction, so
+    # the database sums plain columns: no cast (slow on PostgreSQL) and fewer products.
+    fraction = sa.func.coalesce(AttemptQuestion.fraction, 0)
+    total = sa.func.coalesce(Attempt.score, 0)  # the score on the whole attempt
+    by_version = db.session.execute(
+        sa.select(
+            AttemptQuestion.question_version_id,
+            AttemptQuestion.max_points,
+            sa.func.count(),
+            *(
+                sa.func.sum(value)
+                for value in (fraction, fraction * fraction, total, total * total, total * fraction)
+            ),
+        )
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .where(*_report_attempts(quiz, cohort_id), Attempt.state == AttemptState.FINISHED)
+        .group_by(AttemptQuestion.question_version_id, AttemptQuestion.max_points)
+    ).all()
+    if not by_version:
+        return []
+    # Each version's question, with the question's current version for its text, in one query.
+    current = aliased(QuestionVersion)
+    questions = {
+        version_id: (question, data)
+        for version_id, question, data in db.session.execute(
+            sa.select(QuestionVersion.id, Question, current.data)
+            .join(Question, Question.id == QuestionVersion.question_id)
+            .outerjoin(current, current.id == Question.current_version_id)
+            .where(QuestionVersion.id.in_([row[0] for row in by_version]))
         )
     }
-    # Each question with its current version (for its text) in one query, not one per question.
-    questions = (
-        {
-            q.id: (q, v)
-            for q, v in db.session.execute(
-                sa.select(Question, QuestionVersion)
-                .outerjoin(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-                .where(Question.id.in_(list(per_question)))
-            )
-        }
-        if per_question
-        else {}
-    )
-    items = []
-    for question_id, values in per_question.items():
-        question, version = questions[question_id]
-        items.append(
-            (
-                item_statistics_from_sums(question.key, values),
-                question,
-                _short(version.data.get("text", "") if version else ""),
-            )
+    totals: dict[int, tuple[Question, dict | None, list[float]]] = {}
+    for version_id, maximum, n, *sums in by_version:
+        question, data = questions[version_id]
+        _, _, added = totals.setdefault(question.id, (question, data, [0.0] * 7))
+        p = float(maximum)
+        f, ff, t, tt, tf = (float(value or 0) for value in sums)
+        # attempts, shares, x, x², t, t², tx (x = p·f, the score on the question)
+        for i, value in enumerate((n, f if p > 0 else 0.0, p * f, p * p * ff, t, tt, p * tf)):
+            added[i] += value
+    items = [
+        (
+            item_statistics_from_sums(question.key, ItemSums.from_totals(int(n), *sums)),
+            question,
+            _short((data or {}).get("text", "")),
         )
+        for question, data, (n, *sums) in totals.values()
+    ]
     items.sort(key=lambda item: item[1].key)
-    return QuizReport(
-        quiz, rows, distribution([float(a.percent or 0) for a in finished]), items, grades
-    )
+    return items
 
 
 def _short(text: str, length: int = 110) -> str:
@@ -197,7 +390,11 @@ def _short(text: str, length: int = 110) -> str:
     return flat if len(flat) <= length else flat[: length - 1] + "…"
 
 
-def report_csv(report: QuizReport) -> str:
+CSV_BATCH = 1000
+
+
+def report_csv(quiz: Quiz, cohort_id: int | None = None) -> str:
+    """Every attempt in the report (read in batches of plain rows), then the item statistics."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -214,24 +411,42 @@ def report_csv(report: QuizReport) -> str:
             "passed",
         ]
     )
-    for attempt, user in report.rows:
+    rows = db.session.execute(
+        sa.select(
+            User.full_name,
+            User.email,
+            Attempt.number,
+            Attempt.state,
+            Attempt.started_at,
+            Attempt.submitted_at,
+            Attempt.score,
+            Attempt.max_score,
+            Attempt.percent,
+            Attempt.passed,
+        )
+        .join(User, User.id == Attempt.user_id)
+        .where(*_report_attempts(quiz, cohort_id))
+        .order_by(User.full_name, User.id, Attempt.number)
+        .execution_options(yield_per=CSV_BATCH)
+    )
+    for name, email, number, state, started, submitted, score, maximum, percent, passed in rows:
         writer.writerow(
             [
-                _safe(user.full_name),
-                _safe(user.email),
-                attempt.number,
-                attempt.state,
-                attempt.started_at.isoformat(timespec="seconds"),
-                attempt.submitted_at.isoformat(timespec="seconds") if attempt.submitted_at else "",
-                attempt.score if attempt.score is not None else "",
-                attempt.max_score,
-                attempt.percent if attempt.percent is not None else "",
-                "" if attempt.passed is None else ("yes" if attempt.passed else "no"),
+                _safe(name),
+                _safe(email),
+                number,
+                state,
+                started.isoformat(timespec="seconds"),
+                submitted.isoformat(timespec="seconds") if submitted else "",
+                score if score is not None else "",
+                maximum,
+                percent if percent is not None else "",
+                "" if passed is None else ("yes" if passed else "no"),
             ]
         )
     writer.writerow([])
     writer.writerow(["question", "attempts", "facility index", "discrimination index", "flags"])
-    for stats, _question, _text in report.items:
+    for stats, _question, _text in item_statistics(quiz, cohort_id):
         writer.writerow(
             [
                 stats.key,

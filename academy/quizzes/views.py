@@ -333,15 +333,18 @@ def _review_item(slot: AttemptQuestion, show: dict) -> dict:
 @allow(Role.TUTOR)
 def report(slug: str):
     quiz = _quiz_or_404(slug)
-    cohort_id = request.args.get("cohort", type=int)
-    result = services.quiz_report(quiz, cohort_id)
+    cohort_id = request.args.get("cohort", type=int) or None
+    if cohort_id is not None and not 0 < cohort_id <= MAX_DB_INT:
+        abort(404)  # no such cohort (and SQLite cannot even compare a larger number)
     if request.args.get("format") == "csv":
         return Response(
-            services.report_csv(result),
+            services.report_csv(quiz, cohort_id),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{quiz.slug}-report.csv"'},
         )
-    cohorts = db.session.scalars(sa.select(Cohort).order_by(Cohort.name)).all()
+    # A page number that is not one, or past the end, shows the nearest page there is.
+    result = services.quiz_report(quiz, cohort_id, page=request.args.get("page", 1, type=int))
+    cohorts = db.session.execute(sa.select(Cohort.id, Cohort.name).order_by(Cohort.name)).all()
     return render_template(
         "quizzes/report.html", quiz=quiz, report=result, cohorts=cohorts, cohort_id=cohort_id
     )

@@ -80,3 +80,26 @@ def test_statistics_from_database_sums_match_those_from_rows():
         for name in ("facility", "discrimination"):
             a, b = getattr(from_rows, name), getattr(from_sums, name)
             assert (a is None and b is None) or math.isclose(a, b, abs_tol=1e-9), (name, rows)
+
+
+def test_sums_over_the_attempt_score_give_the_same_statistics():
+    # The report sums x and the attempt's score t; the rest of the quiz is y = t - x.
+    for rows in [
+        [(1, 1, 4, 4), (1, 1, 3, 4), (0, 1, 1, 4), (0, 1, 0, 4)],
+        [(2.5, 3, 7.5, 11), (0, 3, 4, 11), (3, 3, 10, 11), (1.5, 3, 6, 11)],
+    ]:
+        xs = [score for score, _, _, _ in rows]
+        ts = [total for _, _, total, _ in rows]
+        shares = sum(score / maximum for score, maximum, _, _ in rows)
+        from_totals = ItemSums.from_totals(
+            len(rows),
+            shares,
+            sum(xs),
+            sum(x * x for x in xs),
+            sum(ts),
+            sum(t * t for t in ts),
+            sum(t * x for t, x in zip(ts, xs, strict=True)),
+        )
+        direct = _sums(rows)
+        for name in ("attempts", "shares", "x", "xx", "y", "yy", "xy"):
+            assert math.isclose(getattr(from_totals, name), getattr(direct, name)), name
