@@ -131,6 +131,7 @@ def build(args, folder: Path, url: str, env: dict) -> dict:
         info = json.loads(marker.read_text())
         if info.get("url") == url and has_generated_data(url):
             log(f"Reusing the {args.size} database built {info['built_at']} ({url}).")
+            flask(env, "db", "upgrade")  # a migration added since (an index, say) applies
             return info
     log(f"Building a fresh {args.size} database at {url} …")
     marker.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from academy.auth.models import User
 from academy.certificates.models import Certificate
 from academy.certificates.signing import signing_key
+from academy.cohorts.models import Cohort
 from academy.content import load_content
 from academy.extensions import db
 from academy.quizzes.models import Attempt, AttemptState, Quiz
@@ -86,6 +87,7 @@ def _measure(app, size: generator.Size) -> dict[str, int]:
         generator.generate(db.engine, size, SEED, signing_key=signing_key(app.config))
         trainee_email = _trainee_with_most_history()
         code = db.session.scalar(sa.select(Certificate.code).order_by(Certificate.id).limit(1))
+        cohort_id = db.session.scalar(sa.select(Cohort.id).order_by(Cohort.id).limit(1))
         lesson = db.session.execute(
             sa.text(
                 # The course's first lesson: its module has no prerequisites to lock it.
@@ -121,7 +123,11 @@ def _measure(app, size: generator.Size) -> dict[str, int]:
         "quiz page during an attempt": (trainee, attempt_url),
         "CPD record": (trainee, "/cpd"),
         "tutor's marking queue": (tutor, "/marking/submissions"),
+        "marking queue, page 2": (tutor, "/marking/submissions?page=2&older_than=1"),
+        "marking queue, written": (tutor, "/marking/submissions?show=written&written_page=2"),
         "quiz statistics": (tutor, f"/quizzes/{QUIZ}/report"),
+        "quiz statistics, page 2": (tutor, f"/quizzes/{QUIZ}/report?page=2"),
+        "quiz statistics, a cohort": (tutor, f"/quizzes/{QUIZ}/report?cohort={cohort_id}"),
         "verify page": (app.test_client(), f"/verify/{code}" if code else "/verify"),
     }
     with app.app_context():

@@ -39,12 +39,16 @@ class Submission(db.Model):
     """One trainee's work on one case: its versions, its state, and its marks."""
 
     __tablename__ = "submissions"
-    __table_args__ = (sa.UniqueConstraint("assessment_id", "trainee_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("assessment_id", "trainee_id"),
+        # The marking queue asks for a tutor's trainees' plans in given states.
+        sa.Index("ix_submissions_state_trainee_id", "state", "trainee_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("case_assessments.id"), index=True)
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    state: Mapped[str] = mapped_column(sa.String(20), index=True)
+    state: Mapped[str] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now)
     submitted_at: Mapped[datetime | None]

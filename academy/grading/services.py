@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from academy.audit.models import AuditEntry, record
 from academy.auth.models import Role, User
@@ -27,6 +26,14 @@ from academy.grading.models import (
     Notification,
     Submission,
     SubmissionVersion,
+)
+from academy.quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Question,
+    QuestionVersion,
+    Quiz,
 )
 from academy.security.input import whole_number
 
@@ -303,6 +310,9 @@ def notify(user: User, message: str, url: str) -> None:
 # --- The tutor's side -----------------------------------------------------------------------
 
 QUEUE_STATES = states.WAITING_FOR_TUTOR
+QUEUE_LISTS = ("cases", "written")  # the queue's two lists, one shown at a time
+PAGE_SIZE = 50
+MAX_WAITING_DAYS = 3650
 
 
 @dataclass
@@ -313,44 +323,288 @@ class QueueFilters:
     older_than_days: int | None = None
 
 
-def queue(user: User, filters: QueueFilters, moment: datetime):
-    """Submissions waiting for marking or release: the user's own cohorts first, oldest first."""
-    mine = taught_trainee_ids(user)
-    own_first = sa.case((Submission.trainee_id.in_(mine), 0), else_=1)
-    query = (
-        sa.select(Submission, own_first.label("own"))
-        .options(
-            selectinload(Submission.assessment),
-            selectinload(Submission.trainee),
-            # The queue shows how many versions each has: load their numbers with the rows
-            # (not their answers), rather than one query per submission.
-            selectinload(Submission.versions).load_only(SubmissionVersion.number),
+@dataclass
+class Page:
+    """One page of a list, with what a pager and a "showing 1–50 of 1,234" line need."""
+
+    items: list
+    number: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        return min(self.total, (self.number - 1) * self.size + 1)
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.number * self.size)
+
+
+@dataclass
+class QueueView:
+    """Everything the marking queue page shows, read with a fixed number of queries."""
+
+    show: str
+    filters: QueueFilters
+    notes: list[str]
+    cohorts: list
+    assessments: list
+    counts: dict[str, int]
+    cases: Page
+    written: Page
+
+
+def _page_number(raw: str | None, name: str, notes: list[str]) -> int:
+    if not raw:
+        return 1
+    number = whole_number(raw, low=1)
+    if number is None:
+        notes.append(f"{name}: a page is a whole number from 1, so the first page is shown.")
+        return 1
+    return number
+
+
+def _fit(page: Page, name: str, notes: list[str]) -> int:
+    """Show the last page when asked for one beyond it, and say so."""
+    if page.number > page.pages:
+        notes.append(
+            f"{name}: there {'is' if page.pages == 1 else 'are'} only {page.pages} "
+            f"page{'' if page.pages == 1 else 's'}, so the last is shown."
         )
-        .where(Submission.state.in_(QUEUE_STATES), Submission.trainee_id != user.id)
-    )
-    if user.role != Role.ADMIN:
-        query = query.where(Submission.trainee_id.in_(mine))
-    if filters.cohort_id:
-        query = query.where(
-            Submission.trainee_id.in_(
-                sa.select(CohortMembership.user_id).where(
-                    CohortMembership.cohort_id == filters.cohort_id
-                )
+        return page.pages
+    return page.number
+
+
+def read_filters(args, cohort_ids: set[int], assessment_ids: set[int]):
+    """The queue's filters from a query string: a value that cannot apply is left out, with a note.
+
+    Returns the list to show, the filters, the page asked for in each list, and the notes.
+    """
+    notes: list[str] = []
+    show = args.get("show") or "cases"
+    if show not in QUEUE_LISTS:
+        show = "cases"
+        notes.append(
+            "Show: choose case submissions or written answers; case submissions are shown."
+        )
+    filters = QueueFilters()
+    if raw := args.get("cohort"):
+        filters.cohort_id = whole_number(raw)
+        if filters.cohort_id not in cohort_ids:
+            filters.cohort_id = None
+            notes.append("Cohort: that is not a cohort you can choose, so it is not applied.")
+    if raw := args.get("assessment"):
+        filters.assessment_id = whole_number(raw)
+        if filters.assessment_id not in assessment_ids:
+            filters.assessment_id = None
+            notes.append("Assessment: there is no such assessment, so it is not applied.")
+    if raw := args.get("state"):
+        if raw in QUEUE_STATES:
+            filters.state = raw
+        else:
+            notes.append("State: choose one of the states listed; it is not applied.")
+    if raw := args.get("older_than"):
+        filters.older_than_days = whole_number(raw, high=MAX_WAITING_DAYS)
+        if filters.older_than_days is None:
+            notes.append(
+                f"Waiting at least (days): give a whole number from 0 to {MAX_WAITING_DAYS}; "
+                "it is not applied."
             )
-        )
+    pages = {
+        "cases": _page_number(args.get("page"), "Case submissions", notes),
+        "written": _page_number(args.get("written_page"), "Written answers", notes),
+    }
+    return show, filters, pages, notes
+
+
+def queue_cohorts(user: User) -> list:
+    """The cohorts the user may filter by: an admin any, a tutor those they lead."""
+    query = sa.select(Cohort.id, Cohort.name).order_by(Cohort.name)
+    if user.role != Role.ADMIN:
+        query = query.where(Cohort.lead_tutor_id == user.id)
+    return db.session.execute(query).all()
+
+
+def assessment_choices() -> list:
+    """Live assessments' ids and titles only (the rubric and tasks are not needed here)."""
+    return db.session.execute(
+        sa.select(CaseAssessment.id, CaseAssessment.title)
+        .where(CaseAssessment.retired_at.is_(None))
+        .order_by(CaseAssessment.group, CaseAssessment.title)
+    ).all()
+
+
+def _in_cohort(column, cohort_id: int):
+    return column.in_(
+        sa.select(CohortMembership.user_id).where(CohortMembership.cohort_id == cohort_id)
+    )
+
+
+def _waiting_submissions(user: User, filters: QueueFilters, moment: datetime) -> list:
+    """Conditions for the case submissions the user may mark, without the state filter."""
+    conditions = [Submission.state.in_(QUEUE_STATES), Submission.trainee_id != user.id]
+    if user.role != Role.ADMIN:
+        conditions.append(Submission.trainee_id.in_(taught_trainee_ids(user)))
+    if filters.cohort_id:
+        conditions.append(_in_cohort(Submission.trainee_id, filters.cohort_id))
     if filters.assessment_id:
-        query = query.where(Submission.assessment_id == filters.assessment_id)
-    if filters.state in QUEUE_STATES:
-        query = query.where(Submission.state == filters.state)
+        conditions.append(Submission.assessment_id == filters.assessment_id)
     if filters.older_than_days:
-        query = query.where(
-            Submission.submitted_at <= moment - timedelta(days=filters.older_than_days)
+        since = moment - timedelta(days=filters.older_than_days)
+        conditions.append(Submission.submitted_at <= since)
+    return conditions
+
+
+def _written_answers(user: User, filters: QueueFilters, moment: datetime) -> list:
+    """Conditions for written answers waiting for a mark: any tutor may mark them.
+
+    The cohort and waiting-time filters apply; assessment and state belong to case plans.
+    """
+    conditions = [
+        AttemptQuestion.needs_marking.is_(True),
+        Attempt.state == AttemptState.AWAITING_GRADING,
+        Attempt.user_id != user.id,
+    ]
+    if filters.cohort_id:
+        conditions.append(_in_cohort(Attempt.user_id, filters.cohort_id))
+    if filters.older_than_days:
+        since = moment - timedelta(days=filters.older_than_days)
+        conditions.append(Attempt.submitted_at <= since)
+    return conditions
+
+
+def queue_counts(user: User, filters: QueueFilters, moment: datetime) -> dict[str, int]:
+    """Case submissions waiting in each state, and written answers, counted in one statement.
+
+    The state filter is left out so that the tutor sees what the other states hold.
+    """
+    cases = (
+        sa.select(Submission.state.label("what"), sa.func.count().label("n"))
+        .where(*_waiting_submissions(user, filters, moment))
+        .group_by(Submission.state)
+    )
+    written = (
+        sa.select(sa.literal("written").label("what"), sa.func.count().label("n"))
+        .select_from(AttemptQuestion)
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .where(*_written_answers(user, filters, moment))
+    )
+    counts = dict.fromkeys((*QUEUE_STATES, "written"), 0)
+    counts.update({what: n for what, n in db.session.execute(sa.union_all(cases, written))})
+    return counts
+
+
+def queue_page(user: User, filters: QueueFilters, moment: datetime, number: int, total: int):
+    """One page of waiting submissions, oldest first (an admin's own cohorts before others).
+
+    Only the columns the table shows are read; the page's ids are chosen first so that
+    names, titles and version counts are looked up for those rows alone.
+    """
+    conditions = _waiting_submissions(user, filters, moment)
+    if filters.state:
+        conditions.append(Submission.state == filters.state)
+    # A tutor sees only their own cohorts' work, so only an admin's rows need sorting by it.
+    own = (
+        sa.case((Submission.trainee_id.in_(taught_trainee_ids(user)), 0), else_=1)
+        if user.role == Role.ADMIN
+        else sa.literal(0)
+    )
+    chosen = (
+        sa.select(Submission.id, own.label("own"), Submission.submitted_at)
+        .where(*conditions)
+        .order_by(own, Submission.submitted_at, Submission.id)
+        .limit(PAGE_SIZE)
+        .offset((number - 1) * PAGE_SIZE)
+        .subquery()
+    )
+    versions = (
+        sa.select(sa.func.count(SubmissionVersion.id))
+        .where(SubmissionVersion.submission_id == Submission.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            Submission.id,
+            Submission.state,
+            Submission.moderation,
+            Submission.submitted_at,
+            User.full_name.label("trainee_name"),
+            CaseAssessment.title.label("assessment_title"),
+            versions.label("versions"),
+            (chosen.c.own == 0).label("own"),
         )
-    rows = db.session.execute(query.order_by("own", Submission.submitted_at, Submission.id)).all()
-    counts = {state: 0 for state in QUEUE_STATES}
-    for submission, _own in rows:
-        counts[submission.state] += 1
-    return [(s, own == 0) for s, own in rows], counts
+        .join(chosen, chosen.c.id == Submission.id)
+        .join(User, User.id == Submission.trainee_id)
+        .join(CaseAssessment, CaseAssessment.id == Submission.assessment_id)
+        .order_by(chosen.c.own, chosen.c.submitted_at, chosen.c.id)
+    ).all()
+    return Page(rows, number, total)
+
+
+def written_page(user: User, filters: QueueFilters, moment: datetime, number: int, total: int):
+    """One page of written quiz answers waiting for a mark, oldest first.
+
+    The question is named by its key (the ``id`` in its file), not read from the version's
+    JSON, which the database would have to parse row by row.
+    """
+    chosen = (
+        sa.select(
+            AttemptQuestion.id,
+            AttemptQuestion.question_version_id,
+            AttemptQuestion.position,
+            Attempt.id.label("attempt_id"),
+            Attempt.quiz_id,
+            Attempt.submitted_at,
+        )
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .where(*_written_answers(user, filters, moment))
+        .order_by(Attempt.submitted_at, Attempt.id, AttemptQuestion.position)
+        .limit(PAGE_SIZE)
+        .offset((number - 1) * PAGE_SIZE)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            chosen.c.id,
+            Quiz.title.label("quiz_title"),
+            Question.key.label("question"),
+            chosen.c.submitted_at,
+        )
+        .join(Quiz, Quiz.id == chosen.c.quiz_id)
+        .join(QuestionVersion, QuestionVersion.id == chosen.c.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .order_by(chosen.c.submitted_at, chosen.c.attempt_id, chosen.c.position)
+    ).all()
+    return Page(rows, number, total)
+
+
+def tutor_queue(user: User, args, moment: datetime) -> QueueView:
+    """The marking queue page from its query string: filters checked, one list's page read.
+
+    Both lists are counted (the tabs show the counts); only the list shown is read.
+    """
+    cohorts = queue_cohorts(user)
+    assessments = assessment_choices()
+    show, filters, pages, notes = read_filters(
+        args, {c.id for c in cohorts}, {a.id for a in assessments}
+    )
+    counts = queue_counts(user, filters, moment)
+    written_total = counts.pop("written")
+    cases_total = counts[filters.state] if filters.state else sum(counts.values())
+    cases = Page([], pages["cases"], cases_total)
+    written = Page([], pages["written"], written_total)
+    if show == "cases":
+        number = _fit(cases, "Case submissions", notes)
+        cases = queue_page(user, filters, moment, number, cases_total)
+    else:
+        number = _fit(written, "Written answers", notes)
+        written = written_page(user, filters, moment, number, written_total)
+    return QueueView(show, filters, notes, cohorts, assessments, counts, cases, written)
 
 
 def current_mark(submission: Submission, role: str = "first") -> Mark | None:

@@ -7,19 +7,16 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from academy.auth.access import allow
 from academy.auth.models import Role
 from academy.clock import now
-from academy.cohorts.models import Cohort
 from academy.extensions import db
 from academy.grading import rubric as rubrics
 from academy.grading import services, states
 from academy.grading.loader import GROUPS, METHODS, TASK_KINDS
 from academy.grading.models import CaseAssessment, Notification, Submission
-from academy.quizzes.models import Attempt, AttemptQuestion, AttemptState
 from academy.security.input import MAX_DB_INT, whole_number
 
 bp = Blueprint("grading", __name__, template_folder="templates")
@@ -207,39 +204,34 @@ def own_version(slug: str, number: int):
 @bp.route("/marking/submissions")
 @allow(Role.TUTOR)
 def queue():
-    filters = services.QueueFilters(
-        cohort_id=request.args.get("cohort", type=int),
-        assessment_id=request.args.get("assessment", type=int),
-        state=request.args.get("state") or None,
-        older_than_days=request.args.get("older_than", type=int),
-    )
-    rows, counts = services.queue(current_user, filters, now())
-    written = db.session.scalars(
-        sa.select(AttemptQuestion)
-        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
-        .where(
-            AttemptQuestion.needs_marking.is_(True),
-            Attempt.state == AttemptState.AWAITING_GRADING,
-            Attempt.user_id != current_user.id,
-        )
-        # The table shows each slot's quiz and question: load them with the slots, not per row.
-        .options(
-            selectinload(AttemptQuestion.attempt).selectinload(Attempt.quiz),
-            selectinload(AttemptQuestion.version),
-        )
-        .order_by(Attempt.submitted_at)
-    ).all()
-    cohorts = db.session.scalars(sa.select(Cohort).order_by(Cohort.name)).all()
+    """Case plans or written answers waiting for a mark, a page at a time, filters kept."""
+    moment = now()
+    view = services.tutor_queue(current_user, request.args, moment)
+    kept = {
+        "show": view.show,
+        "cohort": view.filters.cohort_id,
+        "assessment": view.filters.assessment_id,
+        "state": view.filters.state,
+        "older_than": view.filters.older_than_days,
+        "page": view.cases.number,
+        "written_page": view.written.number,
+    }
+    defaults = {"show": "cases", "page": 1, "written_page": 1}
+
+    def queue_url(**changes) -> str:
+        """This page with the same filters and pages, but for ``changes``."""
+        args = {k: v for k, v in {**kept, **changes}.items() if v not in (None, defaults.get(k))}
+        return url_for("grading.queue", **args)
+
     return render_template(
         "grading/queue.html",
-        rows=rows,
-        counts=counts,
-        filters=filters,
-        cohorts=cohorts,
-        assessments=services.live_assessments(),
+        view=view,
+        filters=view.filters,
         labels=states.TUTOR_LABELS,
-        written=written,
-        moment=now(),
+        queue_url=queue_url,
+        is_admin=current_user.role == Role.ADMIN,
+        max_days=services.MAX_WAITING_DAYS,
+        moment=moment,
     )
 
 
