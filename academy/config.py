@@ -65,6 +65,9 @@ def build_config(profile: str | None, instance_path: str) -> dict:
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 120),
         "SESSION_ABSOLUTE_HOURS": _env_int("SESSION_ABSOLUTE_HOURS", 12),
         "PERMANENT_SESSION_LIFETIME": timedelta(days=_env_int("REMEMBER_DAYS", 14)),
+        # The cookie is rewritten when the session changes (at most once a minute for the
+        # idle clock, see auth/sessions.py), not signed and sent again with every response.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # CSRF tokens last as long as the session, so a long quiz can still be submitted.
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": production,

@@ -166,3 +166,20 @@ def test_successful_login_records_the_time(app, client, trainee):
     login(client, trainee.email)
     with app.app_context():
         assert db.session.scalar(sa.select(User.last_login_at).where(User.id == trainee.id))
+
+
+def test_the_session_cookie_is_sent_again_only_when_the_idle_clock_moves(trainee_client):
+    """Not re-signed with every page, yet renewed often enough to keep an active user in."""
+
+    def sets_session_cookie() -> bool:
+        response = trainee_client.get("/auth/password")
+        assert response.status_code == 200
+        return any("academy_session=" in value for value in response.headers.getlist("Set-Cookie"))
+
+    clock.advance(timedelta(minutes=2))
+    assert sets_session_cookie()  # the idle clock moved: the cookie carries the new time
+    assert not sets_session_cookie()  # within the minute: nothing to send
+    clock.advance(timedelta(minutes=90))
+    assert sets_session_cookie()
+    clock.advance(timedelta(minutes=90))  # 90 minutes after the last renewal, not 180
+    assert sets_session_cookie()
