@@ -27,6 +27,7 @@ from academy.grading.models import (
     Submission,
     SubmissionVersion,
 )
+from academy.paging import PAGE_SIZE, Page
 from academy.quizzes.models import (
     Attempt,
     AttemptQuestion,
@@ -311,7 +312,6 @@ def notify(user: User, message: str, url: str) -> None:
 
 QUEUE_STATES = states.WAITING_FOR_TUTOR
 QUEUE_LISTS = ("cases", "written")  # the queue's two lists, one shown at a time
-PAGE_SIZE = 50
 MAX_WAITING_DAYS = 3650
 
 
@@ -321,28 +321,6 @@ class QueueFilters:
     assessment_id: int | None = None
     state: str | None = None
     older_than_days: int | None = None
-
-
-@dataclass
-class Page:
-    """One page of a list, with what a pager and a "showing 1–50 of 1,234" line need."""
-
-    items: list
-    number: int
-    total: int
-    size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def first(self) -> int:
-        return min(self.total, (self.number - 1) * self.size + 1)
-
-    @property
-    def last(self) -> int:
-        return min(self.total, self.number * self.size)
 
 
 @dataclass

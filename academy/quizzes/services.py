@@ -12,6 +12,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from academy import paging
 from academy.audit.models import record
 from academy.auth.models import User
 from academy.cohorts.models import CohortMembership
@@ -113,7 +114,7 @@ def question_count_by_slot(attempt: Attempt) -> tuple[int, int]:
 
 # --- Reports for tutors ------------------------------------------------------------------
 
-GRADES_PER_PAGE = 50
+GRADES_PER_PAGE = paging.PAGE_SIZE
 BANDS = 10  # the score distribution's bands, each 100/BANDS percent wide (a whole number)
 
 
@@ -144,45 +145,12 @@ class TraineeGrade:
 
 
 @dataclass
-class GradesPage:
-    """One page of the grades table, trainees in name order."""
-
-    rows: list[TraineeGrade]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def first(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.rows else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.rows) - 1 if self.rows else 0
-
-    def links(self, around: int = 2) -> list[int | None]:
-        """Page numbers to link: the first, the last and those near this one (None: a gap)."""
-        shown = {1, self.pages, *range(self.page - around, self.page + around + 1)}
-        numbers = sorted(n for n in shown if 1 <= n <= self.pages)
-        links: list[int | None] = []
-        for n in numbers:
-            if links and n - links[-1] > 1:
-                links.append(None)
-            links.append(n)
-        return links
-
-
-@dataclass
 class QuizReport:
     quiz: Quiz
     summary: ReportSummary
     distribution: list[int]
     items: list[tuple[ItemStatistics, Question, str]]
-    grades: GradesPage
+    grades: paging.Page  # of TraineeGrade, in name order
 
 
 def quiz_report(
@@ -196,10 +164,9 @@ def quiz_report(
     """
     chosen = _report_attempts(quiz, cohort_id)
     summary, bands = _summary(quiz, chosen)
-    pages = max(1, -(-summary.trainees // per_page))
-    page = min(max(page, 1), pages)
-    grades = GradesPage(
-        _grades_page(quiz, chosen, page, per_page), page, per_page, summary.trainees
+    page = paging.fit(page, summary.trainees, per_page)
+    grades = paging.Page(
+        _grades_page(quiz, chosen, page, per_page), page, summary.trainees, per_page
     )
     return QuizReport(quiz, summary, bands, item_statistics(quiz, cohort_id), grades)
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from academy.auth.models import Role, User
 from academy.cohorts.models import Cohort, CohortMembership
 from academy.extensions import db
+from academy.paging import Page
 from academy.quizzes import attempts as attempt_rules
 from academy.quizzes import services
 from academy.quizzes.models import (
@@ -204,7 +205,7 @@ def test_the_pass_count_agrees_with_the_grading_rule(app, sample_quiz, method):
         report = services.quiz_report(quiz, per_page=4)
         by_rule = []
         for page in range(1, report.grades.pages + 1):
-            for row in services.quiz_report(quiz, page=page, per_page=4).grades.rows:
+            for row in services.quiz_report(quiz, page=page, per_page=4).grades.items:
                 grade, passed = attempt_rules.quiz_grade(
                     quiz, attempt_rules.attempts_of(quiz, row.user_id)
                 )
@@ -310,4 +311,4 @@ def test_the_csv_has_every_attempt_and_disarms_formulas(crowd, app, sample_quiz,
     ],
 )
 def test_page_links_show_the_ends_and_the_pages_nearby(page, pages, links):
-    assert services.GradesPage([], page, 50, pages * 50).links() == links
+    assert Page([], page, pages * 50, 50).links() == links
