@@ -141,6 +141,17 @@ def finish(trainee: Trainee) -> None:
         trainee.problems.append(f"submit: {reply.status} {reply.url}")
 
 
+def wind_down(stop, threads, trainees: list[Trainee], server, database: FreshDatabase):
+    """End the load, let every trainee submit, stop the server; its tracebacks and the checks."""
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    for trainee in trainees:
+        finish(trainee)
+    server.stop()
+    return server.errors_logged(), verify(database, trainees)
+
+
 def verify(database: FreshDatabase, trainees: list[Trainee]) -> dict:
     """Every answer told saved is stored (or a later one that was sent); attempts finished."""
     import sqlalchemy as sa
@@ -254,14 +265,7 @@ def server_killed(args, kind: str) -> dict:
         boot = server.start()
         back_at = time.perf_counter() - zero
         time.sleep(args.load_seconds)
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
-        for trainee in trainees:
-            finish(trainee)
-        server.stop()
-        tracebacks = server.errors_logged()
-        checked = verify(database, trainees)
+        tracebacks, checked = wind_down(stop, threads, trainees, server, database)
     finally:
         server.stop()
         database.drop()
@@ -371,14 +375,7 @@ def postgres_restarted(args) -> dict:
             )
         up_at = time.perf_counter() - zero
         time.sleep(args.load_seconds + 2)
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
-        for trainee in trainees:
-            finish(trainee)
-        server.stop()
-        tracebacks = server.errors_logged()
-        checked = verify(database, trainees)
+        tracebacks, checked = wind_down(stop, threads, trainees, server, database)
     finally:
         server.stop()
         database.drop()
